@@ -1,0 +1,44 @@
+# Quick Publisher — two commands on a fresh machine: `make run` and `make test`.
+# Without DATABASE_URL both use an embedded PostgreSQL 16 kept in .data/ (git-ignored).
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+DB := $(PY) -m project.devdb run --
+PYTEST_ARGS ?=
+
+.PHONY: run test worker lint format install bench migrate clean-data
+
+run: $(STAMP)
+	@$(DB) $(PY) -m project.devserver
+
+test: $(STAMP)
+	@$(DB) $(PY) -m pytest $(PYTEST_ARGS)
+
+worker: $(STAMP)
+	@$(DB) $(PY) manage.py procrastinate worker
+
+migrate: $(STAMP)
+	@$(DB) $(PY) manage.py migrate --noinput
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(STAMP)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml constraints.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	@touch $(STAMP)
+
+# Stops the embedded server and deletes its data (demo content included).
+clean-data:
+	-@$(PY) -m project.devdb stop
+	rm -rf .data
