@@ -9,6 +9,8 @@ from django.utils import timezone
 from procrastinate.contrib.django import app as procrastinate_app
 from procrastinate.contrib.django.models import ProcrastinateJob
 
+from tests.smtp import SmtpServer
+
 
 def _describe(jobs: Iterable[ProcrastinateJob]) -> str:
     return ", ".join(f"#{job.id} {job.task_name}({job.args})" for job in jobs)
@@ -84,6 +86,21 @@ def test_database_url(db) -> str:
     port = f"&port={params['PORT']}" if params["PORT"] else ""
     password = f":{quote(params['PASSWORD'], safe='')}" if params["PASSWORD"] else ""
     return f"postgresql://{params['USER']}{password}@/{params['NAME']}?host={host}{port}"
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on loopback; Django (web and worker threads) sends to it."""
+    server = SmtpServer()
+    server.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = server.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_TIMEOUT = 5
+    yield server
+    server.stop()
 
 
 @pytest.fixture
