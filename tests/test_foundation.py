@@ -1,6 +1,7 @@
 """What a newcomer meets before the first page: settings, the database bootstrap, compose."""
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -167,3 +168,32 @@ def test_procrastinate_healthchecks_pass_against_the_configured_database(test_da
 
     assert result.returncode == 0, result.stderr
     assert "OK" in result.stdout
+
+
+def _compose_command() -> list[str] | None:
+    if (
+        shutil.which("docker")
+        and subprocess.run(["docker", "compose", "version"], capture_output=True).returncode == 0
+    ):
+        return ["docker", "compose"]
+    if shutil.which("docker-compose"):
+        return ["docker-compose"]
+    return None
+
+
+def test_docker_compose_accepts_the_file():
+    command = _compose_command()
+    if command is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI must validate compose.yaml: .ci/run installs docker-compose")
+        pytest.skip("no docker compose plugin or docker-compose on this machine")
+
+    result = subprocess.run(
+        [*command, "-f", str(BASE_DIR / "compose.yaml"), "config", "-q"],
+        env={**os.environ, "SECRET_KEY": "compose-config-check"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.returncode == 0, result.stderr
