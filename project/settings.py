@@ -196,6 +196,10 @@ JOBS_STALL_SECONDS = envint("JOBS_STALL_SECONDS", 60)
 JOBS_RETENTION_SUCCEEDED_DAYS = envint("JOBS_RETENTION_SUCCEEDED_DAYS", 14)
 JOBS_RETENTION_FAILED_DAYS = envint("JOBS_RETENTION_FAILED_DAYS", 90)
 METRICS_TOKEN = env("METRICS_TOKEN")
+# Where `make run` keeps the demo staff password it prints (created once, with the demo content).
+DEMO_PASSWORD_FILE = Path(
+    env("DEMO_PASSWORD_FILE", str(BASE_DIR / ".data" / "demo-admin-password"))
+)
 
 # --- Security (production) ----------------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
