@@ -21,7 +21,8 @@ class SignupForm(UserCreationForm):
         email = self.cleaned_data["email"].strip()
         if User.objects.filter(email__iexact=email).exists():
             raise forms.ValidationError(
-                "An account with this email address already exists. Log in, or reset your password.",
+                "An account with this email address already exists."
+                " Log in, or reset your password.",
                 code="email_taken",
             )
         return email

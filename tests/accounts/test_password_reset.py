@@ -1,4 +1,4 @@
-"""Password reset by email through the queue, and the other contrib.auth pages wired under accounts."""
+"""Password reset by email through the queue, and the other contrib.auth password pages."""
 
 from procrastinate.contrib.django.models import ProcrastinateJob
 

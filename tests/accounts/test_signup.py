@@ -1,4 +1,4 @@
-"""Signup: one transaction for the user and its verification job, the email through a real worker."""
+"""Signup: the user and its verification job in one transaction; the email via a real worker."""
 
 import pytest
 from django.conf import settings

@@ -1,4 +1,4 @@
-"""Verification links: tampered, expired, used or outdated links get a clear 400 page, never a 500."""
+"""Tampered, expired, used or outdated verification links get a clear 400 page, never a 500."""
 
 from datetime import datetime, timedelta
 
