@@ -10,6 +10,7 @@ from procrastinate.contrib.django.models import ProcrastinateJob
 from accounts.models import User
 from accounts.signup import signup
 from mail.models import Delivery
+from mail.sending import PRIORITY_TRANSACTIONAL, QUEUE
 from tests.accounts.conftest import PASSWORD, link_in, sign_up
 
 
@@ -73,6 +74,7 @@ def test_signup_answers_while_smtp_is_down_and_the_email_arrives_once_it_is_back
 
     job = ProcrastinateJob.objects.get(task_name="accounts.send_verification_email")
     assert (job.status, job.attempts) == ("todo", 1)  # waiting for its retry, not failed
+    assert (job.queue_name, job.priority) == (QUEUE, PRIORITY_TRANSACTIONAL)
 
     smtp_server.start()
     ProcrastinateJob.objects.filter(id=job.id).update(scheduled_at=None)  # make the retry due
