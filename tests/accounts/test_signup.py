@@ -139,3 +139,16 @@ def test_signups_from_one_address_are_limited_per_hour(client, settings):
     assert not User.objects.filter(username="u2").exists()
     other = sign_up(client, email="u3@example.com", username="u3", REMOTE_ADDR="10.0.0.9")
     assert other.status_code == 302
+
+
+def test_a_verification_email_for_a_deleted_user_fails_at_once_without_retrying(
+    client, run_worker, smtp_server
+):
+    sign_up(client)
+    User.objects.filter(username="ada").delete()
+
+    run_worker(allow_failed=True)
+
+    job = ProcrastinateJob.objects.get(task_name="accounts.send_verification_email")
+    assert (job.status, job.attempts) == ("failed", 1)  # one run, no retry scheduled
+    assert smtp_server.sink.messages == []
