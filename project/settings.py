@@ -201,6 +201,13 @@ DEMO_PASSWORD_FILE = Path(
     env("DEMO_PASSWORD_FILE", str(BASE_DIR / ".data" / "demo-admin-password"))
 )
 
+# --- Accounts -----------------------------------------------------------------------------------
+ACCOUNTS_RESEND_INTERVAL_SECONDS = envint("ACCOUNTS_RESEND_INTERVAL_SECONDS", 60)
+ACCOUNTS_RESENDS_PER_DAY = envint("ACCOUNTS_RESENDS_PER_DAY", 5)
+ACCOUNTS_SIGNUPS_PER_IP_PER_HOUR = envint("ACCOUNTS_SIGNUPS_PER_IP_PER_HOUR", 10)
+# Reverse proxies in front of the site that append to X-Forwarded-For (0: use REMOTE_ADDR).
+ACCOUNTS_TRUSTED_PROXIES = envint("ACCOUNTS_TRUSTED_PROXIES", 0)
+
 # --- Security (production) ----------------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = not DEBUG
