@@ -83,6 +83,8 @@ def main() -> int:
     if not port_is_free(host, port):
         _say(f"port {port} on {host} is already in use. Pick another one: PORT={port + 1} make run")
         return 2
+    # Links in emails should point at the port this run serves on.
+    os.environ.setdefault("SITE_URL", f"http://{host}:{port}")
     subprocess.run([*MANAGE, "migrate", "--noinput", "-v", "0"], check=True)
     subprocess.run([*MANAGE, "seed_demo", "--site", f"http://{host}:{port}"], check=True)
     return supervise(host, port)
