@@ -35,7 +35,7 @@ def claim_daily_reports(*, day: date) -> list[int]:
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {DailyReport._meta.db_table} (author_id, day)"  # noqa: S608 (no user input)
-            f" SELECT eligible.id, %s FROM ({eligible}) AS eligible"
+            f" SELECT eligible.*, %s::date FROM ({eligible}) AS eligible"
             " ON CONFLICT (author_id, day) DO NOTHING RETURNING author_id",
             [day, *params],
         )
