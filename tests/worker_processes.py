@@ -1,4 +1,4 @@
-"""Real `manage.py procrastinate worker` processes over the test database, for multi-worker tests."""
+"""Real `manage.py procrastinate worker` processes over the test database."""
 
 import os
 import signal
