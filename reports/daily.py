@@ -133,6 +133,8 @@ def send_daily_report(*, author_id: int, day: date) -> bool:
     if DailyReport.objects.filter(author_id=author_id, day=day, sent_at__isnull=False).exists():
         return False
     author = load_recipient(author_id)
+    if not DailyReportOptOut.receives_reports(author):
+        return False  # opted out between the dispatch and this job
     report = build_daily_report(author_id=author_id, day=day)
     sent = send(
         Email(

@@ -31,7 +31,7 @@ def author(django_user_model):
 
 
 def publish_posts(author, count: int, *, days: int = 0) -> None:
-    """`count` published posts, each with `post_id % 7 + 1` views on each of the last `days` days."""
+    """`count` published posts, each viewed `post_id % 7 + 1` times a day over the last `days`."""
     Post.objects.bulk_create(
         Post(
             author=author,
