@@ -197,3 +197,17 @@ def test_the_dispatch_skips_the_day_before_the_report_time(db, cast, settings):
 
     assert dispatch_due_reports(now=datetime(2026, 5, 10, 7, 59, tzinfo=UTC)) == 0
     assert not DailyDispatch.objects.exists()
+
+
+def test_an_author_who_opts_out_after_the_dispatch_gets_no_report_that_day(
+    django_user_model, smtp_server, run_worker
+):
+    author = make_author(django_user_model, "writer")
+    day = timezone.localdate()
+    DailyReport.objects.create(author=author, day=day)
+    send_daily_report.defer(author_id=author.pk, day=day.isoformat())
+    DailyReportOptOut.set_for(author, enabled=False)
+
+    run_worker(queues=["reports"])
+
+    assert smtp_server.sink.messages == []
