@@ -4,6 +4,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -14,33 +15,41 @@ from procrastinate.contrib.django.models import ProcrastinateJob
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
+def _stop(processes: list[subprocess.Popen]) -> None:
+    for process in processes:
+        process.send_signal(signal.SIGTERM)
+    for process in processes:
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
 @contextmanager
 def worker_processes(
     database_url: str, *, count: int, queues: str, **environ: str
 ) -> Iterator[list[subprocess.Popen]]:
     env = {**os.environ, "DATABASE_URL": database_url, "LOG_LEVEL": "WARNING", **environ}
     command = [sys.executable, "manage.py", "procrastinate", "worker", "--queues", queues]
-    processes = [
-        subprocess.Popen(
-            [*command, "--name", f"test-worker-{index}"],
-            cwd=BASE_DIR,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
-        for index in range(count)
-    ]
-    try:
-        yield processes
-    finally:
-        for process in processes:
-            process.send_signal(signal.SIGTERM)
-        for process in processes:
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+    # A file, not a pipe: nobody reads a pipe while the test runs, and a full one blocks the worker.
+    with tempfile.TemporaryFile() as log:
+        processes = [
+            subprocess.Popen(
+                [*command, "--name", f"test-worker-{index}"],
+                cwd=BASE_DIR,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+            for index in range(count)
+        ]
+        try:
+            yield processes
+        finally:
+            _stop(processes)
+            log.seek(0)
+            print(log.read().decode(errors="replace"))  # pytest shows it when the test fails
 
 
 def wait_until(condition: Callable[[], bool], *, timeout: float = 30.0, what: str = "") -> None:
@@ -52,6 +61,5 @@ def wait_until(condition: Callable[[], bool], *, timeout: float = 30.0, what: st
 
 
 def queue_is_idle(queue: str) -> bool:
-    return not ProcrastinateJob.objects.filter(
-        queue_name=queue, status__in=["todo", "doing"]
-    ).exists()
+    jobs = ProcrastinateJob.objects.filter(queue_name=queue, status__in=["todo", "doing"])
+    return not jobs.exists()
