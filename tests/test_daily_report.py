@@ -182,6 +182,24 @@ def test_the_preference_ignores_bad_input_and_foreign_redirects(client, django_u
     assert response["Location"] == reverse("reports:index")
 
 
+def test_an_author_opts_out_and_back_in_from_the_account_page(client, django_user_model):
+    author = make_author(django_user_model, "writer")
+    client.force_login(author)
+    account = reverse("accounts:account")
+
+    page = client.get(account)
+    assert "Stop daily reports" in page.text
+    response = client.post(
+        reverse("reports:daily_report_preference"), {"enabled": "off", "next": account}
+    )
+    assert response["Location"] == account
+    assert "Send me daily reports" in client.get(account).text
+    assert DailyReportOptOut.objects.filter(author=author).exists()
+
+    client.post(reverse("reports:daily_report_preference"), {"enabled": "on", "next": account})
+    assert "Stop daily reports" in client.get(account).text
+
+
 def test_the_preference_needs_a_login(client):
     response = client.post(reverse("reports:daily_report_preference"), {"enabled": "off"})
 
