@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from blog.models import Post, PostDailyViews
 from mail.sending import Email, load_recipient, send
+from ops.deferring import in_transaction
 from reports.charts import views_chart_png
 from reports.models import DailyDispatch, DailyReport, DailyReportOptOut
 from reports.schedule import report_day_due
@@ -59,8 +60,8 @@ def dispatch_due_reports(*, now: datetime) -> int:
         author_ids = claim_daily_reports(day=day)
         dispatch.authors = len(author_ids)
         dispatch.save(update_fields=["authors"])
-        # The worker defers through its own pool: on_commit keeps the jobs behind the claim rows.
-        transaction.on_commit(lambda: defer_daily_reports(author_ids=author_ids, day=day))
+        # In this transaction: the day's dispatch, its claim rows and its jobs commit together.
+        defer_daily_reports(author_ids=author_ids, day=day)
     return len(author_ids)
 
 
@@ -69,7 +70,7 @@ def defer_daily_reports(*, author_ids: list[int], day: date, chunk: int = 5000) 
     from reports.tasks import send_daily_report
 
     for start in range(0, len(author_ids), chunk):
-        send_daily_report.batch_defer(
+        in_transaction(send_daily_report).batch_defer(
             *({"author_id": pk, "day": day.isoformat()} for pk in author_ids[start : start + chunk])
         )
 
