@@ -37,12 +37,16 @@ def test_the_index_is_paginated(client, author):
 
 def test_an_author_writes_previews_and_publishes_a_post(author_client, author):
     url = reverse("blog:post_create")
-    preview = author_client.post(url, {"title": "My *first*", "body": "Some **bold** words", "action": "preview"})
+    preview = author_client.post(
+        url, {"title": "My *first*", "body": "Some **bold** words", "action": "preview"}
+    )
     assert preview.status_code == 200
     assert "<strong>bold</strong>" in preview.content.decode()
     assert not Post.objects.exists()
 
-    response = author_client.post(url, {"title": "My first", "body": "Some **bold**", "action": "publish"})
+    response = author_client.post(
+        url, {"title": "My first", "body": "Some **bold**", "action": "publish"}
+    )
 
     post = Post.objects.get()
     assert response.status_code == 302
@@ -62,7 +66,9 @@ def test_an_unverified_author_keeps_drafts_but_cannot_publish_or_schedule(client
     later = (timezone.localtime() + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
 
     for action in ("publish", "schedule"):
-        response = client.post(url, {"title": "Too soon", "body": "x", "action": action, "publish_at": later})
+        response = client.post(
+            url, {"title": "Too soon", "body": "x", "action": action, "publish_at": later}
+        )
         assert "Verify your email address before publishing" in response.content.decode()
     assert not Post.objects.exists()
 
@@ -100,11 +106,16 @@ def test_other_peoples_drafts_edit_and_delete_pages_are_not_found(client, author
     assert client.get(draft.get_absolute_url()).status_code == 404
     for name in ("blog:post_edit", "blog:post_delete"):
         assert client.get(reverse(name, args=[published.slug])).status_code == 404
-        assert client.post(reverse(name, args=[published.slug]), {"title": "Hacked"}).status_code == 404
+        assert (
+            client.post(reverse(name, args=[published.slug]), {"title": "Hacked"}).status_code
+            == 404
+        )
     assert Post.objects.filter(title="Published").exists()
 
 
-def test_an_author_sees_their_own_draft_and_the_dashboard_shows_status_and_views(author_client, author):
+def test_an_author_sees_their_own_draft_and_the_dashboard_shows_status_and_views(
+    author_client, author
+):
     draft = make_post(author, "My draft", status="draft")
     published = make_post(author, "My hit")
     Post.objects.filter(pk=published.pk).update(view_count=42)
