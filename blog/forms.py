@@ -35,6 +35,7 @@ class PostForm(forms.ModelForm):
         self.user = user
         self.fields["title"].strip = True
         self.fields["body"].required = False
+        self.fields["publish_at"].initial = self.instance.publish_at
 
     @property
     def action(self) -> str:

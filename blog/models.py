@@ -7,6 +7,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 SLUG_ATTEMPTS = 50
+# Slugs that would collide with fixed paths under posts/.
+RESERVED_SLUGS = {"new"}
 
 
 class PostQuerySet(models.QuerySet):
@@ -68,7 +70,8 @@ class Post(models.Model):
         # The unique index decides between two posts with the same title, not a racy exists().
         base = slugify(self.title)[:200].strip("-") or "post"
         for attempt in range(1, SLUG_ATTEMPTS + 1):
-            self.slug = base if attempt == 1 else f"{base}-{attempt}"
+            free = attempt == 1 and base not in RESERVED_SLUGS
+            self.slug = base if free else f"{base}-{attempt}"
             try:
                 with transaction.atomic():
                     super().save(*args, **kwargs)

@@ -60,6 +60,15 @@ def test_two_posts_with_the_same_title_get_different_slugs(author):
     assert slugs == {"same-title", "same-title-2", "same-title-3"}
 
 
+def test_a_post_titled_like_a_page_of_the_site_still_gets_its_own_address(client, author):
+    post = make_post(author, "New")
+    odd = make_post(author, "???")
+
+    assert post.slug == "new-1"
+    assert odd.slug == "post"
+    assert "<h1>New</h1>" in client.get(post.get_absolute_url()).content.decode()
+
+
 def test_an_unverified_author_keeps_drafts_but_cannot_publish_or_schedule(client, unverified):
     client.force_login(unverified)
     url = reverse("blog:post_create")
