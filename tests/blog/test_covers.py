@@ -3,7 +3,6 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.urls import reverse
 from PIL import Image
 from procrastinate.contrib.django.models import ProcrastinateJob
@@ -41,11 +40,10 @@ def _upload(client, post: Post, name: str, data: bytes, content_type: str = "ima
 
 
 def test_an_uploaded_cover_gets_three_sizes_without_exif_from_the_worker(
-    run_worker, media_root, author
+    run_worker, media_root, author, author_client
 ):
     post = make_post(author, "With a cover")
-    client = Client()
-    client.force_login(author)
+    client = author_client
 
     assert _upload(client, post, "photo.jpg", _jpeg_with_exif()).status_code == 302
     post.refresh_from_db()
@@ -70,11 +68,10 @@ def test_an_uploaded_cover_gets_three_sizes_without_exif_from_the_worker(
 
 
 def test_replacing_a_cover_makes_new_sizes_and_removes_the_old_files(
-    run_worker, media_root, author
+    run_worker, media_root, author, author_client
 ):
     post = make_post(author, "Changing cover")
-    client = Client()
-    client.force_login(author)
+    client = author_client
     _upload(client, post, "first.jpg", _jpeg_with_exif((800, 600)))
     run_worker(queues=["media"])
     post.refresh_from_db()
@@ -143,11 +140,10 @@ def test_a_decompression_bomb_is_refused_by_the_form(
 
 
 def test_a_cover_that_breaks_in_the_worker_fails_its_job_with_a_reason_the_author_sees(
-    run_worker, media_root, author
+    run_worker, media_root, author, author_client
 ):
     post = make_post(author, "Truncated")
-    client = Client()
-    client.force_login(author)
+    client = author_client
     _upload(client, post, "cut.jpg", _jpeg_with_exif((800, 600)))
     post.refresh_from_db()
     full = (media_root / post.cover.name).read_bytes()
