@@ -2,13 +2,13 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from blog.counting import record_view
-from blog.covers import delete_post, replace_cover
+from blog.covers import delete_post
+from blog.editing import save_post
 from blog.forms import PostForm
 from blog.models import Follow, Post
 from blog.notifications import read_unsubscribe_token
@@ -64,7 +64,12 @@ def _edit(request, post: Post):
     form = PostForm(request.POST or None, request.FILES or None, instance=post, user=request.user)
     valid = request.method == "POST" and form.is_valid()
     if valid and form.action != "preview":
-        _save(form)
+        save_post(
+            post=form.save(commit=False),
+            action=form.action,
+            publish_at=form.cleaned_data.get("publish_at"),
+            cover=form.cleaned_data.get("cover_upload"),
+        )
         messages.success(request, _SAVED_MESSAGES[form.action])
         return redirect("blog:post_edit", slug=form.instance.slug)
     preview = render_markdown(form.cleaned_data["body"]) if valid else ""
@@ -77,21 +82,6 @@ _SAVED_MESSAGES = {
     "schedule": "Scheduled.",
     "unschedule": "Unscheduled: the post is a draft again.",
 }
-
-
-def _save(form: PostForm) -> None:
-    with transaction.atomic():
-        post = form.save(commit=False)
-        post.body_html = render_markdown(post.body)
-        post.save()
-        if form.cleaned_data.get("cover_upload"):
-            replace_cover(post=post, upload=form.cleaned_data["cover_upload"])
-        if form.action == "publish":
-            post.publish()
-        elif form.action == "schedule":
-            post.schedule(at=form.cleaned_data["publish_at"])
-        elif form.action == "unschedule":
-            post.unschedule()
 
 
 @login_required
