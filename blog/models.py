@@ -112,14 +112,29 @@ class Post(models.Model):
             )
             if not updated:
                 raise ValueError("a published post cannot be scheduled")
+            self._cancel_pending_publication()
             publish_post.configure(schedule_at=at).defer(post_id=self.pk, publish_at=at.isoformat())
         self.status, self.publish_at = Post.Status.SCHEDULED, at
 
     def unschedule(self) -> None:
-        Post.objects.filter(pk=self.pk, status=Post.Status.SCHEDULED).update(
-            status=Post.Status.DRAFT, publish_at=None
-        )
+        with transaction.atomic():
+            Post.objects.filter(pk=self.pk, status=Post.Status.SCHEDULED).update(
+                status=Post.Status.DRAFT, publish_at=None
+            )
+            self._cancel_pending_publication()
         self.refresh_from_db(fields=["status", "publish_at"])
+
+    def _cancel_pending_publication(self) -> None:
+        # Tidiness only: a job already started is not cancellable, and publish_post's check of
+        # the exact publish_at is what guarantees an old schedule never publishes.
+        from procrastinate.contrib.django import app
+        from procrastinate.contrib.django.models import ProcrastinateJob
+
+        pending = ProcrastinateJob.objects.filter(
+            task_name="publish_post", status="todo", args__post_id=self.pk
+        ).values_list("id", flat=True)
+        for job_id in pending:
+            app.job_manager.cancel_job_by_id(job_id)
 
     @staticmethod
     def _mark_published(candidates: models.QuerySet) -> bool:

@@ -8,6 +8,7 @@ from django.utils import timezone
 from procrastinate.contrib.django.models import ProcrastinateJob
 
 from blog.models import Post
+from blog.tasks import publish_post
 from tests.blog.conftest import make_post
 
 AHEAD = timedelta(seconds=1.5)
@@ -50,9 +51,20 @@ def test_rescheduling_later_prevents_publication_at_the_old_time(run_worker, aut
     post.refresh_from_db()
     assert (post.status, post.publish_at) == ("scheduled", first + timedelta(hours=1))
     assert not _visible(post)
-    assert (
-        ProcrastinateJob.objects.filter(task_name="publish_post", status="succeeded").count() == 1
-    )
+    jobs = ProcrastinateJob.objects.filter(task_name="publish_post").order_by("id")
+    assert [job.status for job in jobs] == ["cancelled", "todo"]
+
+
+def test_a_stale_publish_job_that_escaped_cancellation_does_nothing(author):
+    post = make_post(author, "Raced", status="draft")
+    first = timezone.now() + AHEAD
+    post.schedule(at=first + timedelta(hours=1))
+
+    # What a job already running when the author rescheduled would do.
+    publish_post(post_id=post.pk, publish_at=first.isoformat())
+
+    post.refresh_from_db()
+    assert post.status == "scheduled"
 
 
 def test_unscheduling_prevents_publication(run_worker, author):
@@ -67,6 +79,7 @@ def test_unscheduling_prevents_publication(run_worker, author):
     post.refresh_from_db()
     assert (post.status, post.publish_at) == ("draft", None)
     assert not _visible(post)
+    assert ProcrastinateJob.objects.get(task_name="publish_post").status == "cancelled"
 
 
 def test_publishing_twice_publishes_once(author):
