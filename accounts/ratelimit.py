@@ -71,6 +71,25 @@ def hit(*limits: Limit, subject: str, now: datetime | None = None) -> None:
             raise RateLimited(retry_at=max(refusals), now=now)
 
 
+def check(*limits: Limit, subject: str, now: datetime | None = None) -> None:
+    """Raise RateLimited when `subject` has used up any of the limits; counts nothing."""
+    now = now or timezone.now()
+    by_key = {f"{limit.name}:{subject}": limit for limit in limits}
+    refusals = []
+    for counter in RateLimitCounter.objects.filter(key__in=by_key):
+        limit = by_key[counter.key]
+        closes_at = counter.window_start + timedelta(seconds=limit.per_seconds)
+        if counter.hits >= limit.max_hits and closes_at > now:
+            refusals.append(closes_at)
+    if refusals:
+        raise RateLimited(retry_at=max(refusals), now=now)
+
+
+def reset(*limits: Limit, subject: str) -> None:
+    keys = [f"{limit.name}:{subject}" for limit in limits]
+    RateLimitCounter.objects.filter(key__in=keys).delete()
+
+
 def client_ip(request: HttpRequest) -> str:
     """The client's address; behind N trusted proxies, the Nth address from the right of XFF."""
     proxies = settings.ACCOUNTS_TRUSTED_PROXIES
@@ -81,7 +100,14 @@ def client_ip(request: HttpRequest) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
-def too_many_requests(request: HttpRequest, exc: RateLimited, *, action: str) -> HttpResponse:
-    context = {"action": action, "retry_at": exc.retry_at, "wait": exc.retry_after_seconds}
+def too_many_requests(
+    request: HttpRequest, exc: RateLimited, *, action: str, reason: str = ""
+) -> HttpResponse:
+    context = {
+        "action": action,
+        "reason": reason,
+        "retry_at": exc.retry_at,
+        "wait": exc.retry_after_seconds,
+    }
     headers = {"Retry-After": str(exc.retry_after_seconds)}
     return TemplateResponse(request, "429.html", context, status=429, headers=headers)

@@ -7,7 +7,7 @@ from accounts.forms import PasswordResetForm
 app_name = "accounts"
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("signup/", views.signup_view, name="signup"),
     path("verify/sent/", views.verification_sent, name="verification_sent"),

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
@@ -13,6 +14,7 @@ from accounts.forms import SignupForm
 from accounts.models import User
 from accounts.ratelimit import RateLimited, client_ip, too_many_requests
 from accounts.signup import resend_verification, signup
+from accounts.throttling import check_login_allowed, record_failed_login, record_successful_login
 from accounts.tokens import verification_token
 
 
@@ -95,3 +97,29 @@ def verify(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
 @login_required
 def account(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/account.html")
+
+
+_LOGIN_THROTTLED = "Too many wrong passwords were tried for this account or from your network."
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login, refused with a 429 page after too many failures (accounts.throttling)."""
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        try:
+            check_login_allowed(**self._attempt())
+        except RateLimited as exc:
+            return too_many_requests(request, exc, action="log in", reason=_LOGIN_THROTTLED)
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form) -> HttpResponse:
+        record_failed_login(**self._attempt())
+        return super().form_invalid(form)
+
+    def form_valid(self, form) -> HttpResponse:
+        record_successful_login(username=self._attempt()["username"])
+        return super().form_valid(form)
+
+    def _attempt(self) -> dict[str, str]:
+        username = self.request.POST.get("username", "")
+        return {"username": username, "client_ip": client_ip(self.request)}

@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
 ]
 
 ROOT_URLCONF = "project.urls"
@@ -219,6 +220,27 @@ SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_REDIRECT_EXEMPT = [r"^health/"]
+
+# --- Security: cookies, Content-Security-Policy, login throttling (issue 8) ----------------------
+SESSION_COOKIE_HTTPONLY = True
+# Nothing of ours reads the CSRF cookie from JavaScript: forms carry the token.
+CSRF_COOKIE_HTTPONLY = True
+# No inline scripts or style attributes in our templates; authors may show images from https URLs.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "https:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+ACCOUNTS_LOGIN_FAILURES_PER_USERNAME = envint("ACCOUNTS_LOGIN_FAILURES_PER_USERNAME", 5)
+ACCOUNTS_LOGIN_FAILURES_PER_IP = envint("ACCOUNTS_LOGIN_FAILURES_PER_IP", 50)
+ACCOUNTS_LOGIN_LOCKOUT_SECONDS = envint("ACCOUNTS_LOGIN_LOCKOUT_SECONDS", 15 * 60)
 
 LOGGING = {
     "version": 1,
