@@ -4,11 +4,13 @@ from collections.abc import Callable, Iterable
 from urllib.parse import quote
 
 import pytest
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import connection
 from django.utils import timezone
 from procrastinate.contrib.django import app as procrastinate_app
 from procrastinate.contrib.django.models import ProcrastinateJob
 
+from tests.job_secrets import remember_password, secrets_in
 from tests.smtp import SmtpServer
 
 
@@ -35,12 +37,62 @@ def _disconnect_worker_threads_before_the_test_database_is_dropped(
         )
 
 
+# --- No email address, token or password in any job's arguments (tests/job_secrets.py) ----------
+# The highest job id checked so far: each job is reported once, by the test that made it.
+_checked = {"up_to": 0}
+
+
+def _fail_on_secrets_in_jobs(since_id: int, when: str) -> None:
+    jobs = list(ProcrastinateJob.objects.filter(id__gt=since_id).order_by("id"))
+    if jobs:
+        _checked["up_to"] = max(_checked["up_to"], jobs[-1].id)
+    offences = [
+        f"job #{job.id} {job.task_name}{problem}: {job.args}"
+        for job in jobs
+        for problem in secrets_in(job.args)
+    ]
+    if offences:
+        pytest.fail(f"{when}, job arguments carry more than ids:\n" + "\n".join(offences))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _remember_every_password_set():
+    original = AbstractBaseUser.set_password
+
+    def set_password(self, raw_password):
+        remember_password(raw_password)
+        return original(self, raw_password)
+
+    AbstractBaseUser.set_password = set_password
+    yield
+    AbstractBaseUser.set_password = original
+
+
 @pytest.fixture(autouse=True)
 def _empty_queue_for_transactional_tests(request, django_db_blocker):
-    # Procrastinate's tables are unmanaged, so the flush between transactional tests skips them.
+    # Procrastinate's tables are unmanaged, so the flush between transactional tests skips them;
+    # what the earlier tests left is checked for secrets before it goes.
     if "transactional_db" in request.fixturenames or "live_server" in request.fixturenames:
-        with django_db_blocker.unblock(), connection.cursor() as cursor:
-            cursor.execute(f"TRUNCATE {PROCRASTINATE_TABLES} RESTART IDENTITY CASCADE")
+        with django_db_blocker.unblock():
+            _fail_on_secrets_in_jobs(_checked["up_to"], "Left by an earlier test")
+            with connection.cursor() as cursor:
+                cursor.execute(f"TRUNCATE {PROCRASTINATE_TABLES} RESTART IDENTITY CASCADE")
+            _checked["up_to"] = 0
+
+
+@pytest.fixture(autouse=True)
+def _jobs_carry_no_secrets(request, _empty_queue_for_transactional_tests, django_db_blocker):
+    """Every job a database test created is checked at its teardown."""
+    if "_django_db_helper" not in request.fixturenames:
+        yield
+        return
+    # Requested here so that this teardown runs before the test's transaction is rolled back.
+    request.getfixturevalue("_django_db_helper")
+    with django_db_blocker.unblock():
+        since_id = ProcrastinateJob.objects.order_by("-id").values_list("id", flat=True).first()
+    yield
+    with django_db_blocker.unblock():
+        _fail_on_secrets_in_jobs(since_id or 0, "At teardown")
 
 
 @pytest.fixture

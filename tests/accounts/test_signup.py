@@ -115,7 +115,7 @@ def test_an_address_already_used_in_another_case_is_a_form_error(client, django_
     assert not ProcrastinateJob.objects.filter(task_name__startswith="accounts.").exists()
 
 
-def test_a_weak_password_is_refused_with_the_validators_message(client):
+def test_a_weak_password_is_refused_with_the_validators_message(client, db):
     data = {"email": "ada@example.com", "username": "ada", "password1": "123", "password2": "123"}
 
     response = client.post("/accounts/signup/", data)
@@ -125,7 +125,7 @@ def test_a_weak_password_is_refused_with_the_validators_message(client):
     assert not User.objects.exists()
 
 
-def test_signups_from_one_address_are_limited_per_hour(client, settings):
+def test_signups_from_one_address_are_limited_per_hour(client, db, settings):
     settings.ACCOUNTS_SIGNUPS_PER_IP_PER_HOUR = 2
     for n in range(2):
         assert sign_up(client, email=f"u{n}@example.com", username=f"u{n}").status_code == 302
