@@ -197,6 +197,16 @@ JOBS_RETENTION_SUCCEEDED_DAYS = envint("JOBS_RETENTION_SUCCEEDED_DAYS", 14)
 JOBS_RETENTION_FAILED_DAYS = envint("JOBS_RETENTION_FAILED_DAYS", 90)
 METRICS_TOKEN = env("METRICS_TOKEN")
 
+# --- ops: queue operations (docs/operations.md) ---------------------------------------------------
+from ops.worker import observe_jobs  # noqa: E402  (imports no models: safe at settings time)
+
+PROCRASTINATE_WORKER_DEFAULTS["worker_middleware"] = [observe_jobs]
+PROCRASTINATE_WORKER_DEFAULTS["stalled_worker_timeout"] = float(JOBS_STALL_SECONDS)
+JOBS_RESCUE_MAX = envint("JOBS_RESCUE_MAX", 3)
+JOBS_PRUNE_BATCH = envint("JOBS_PRUNE_BATCH", 1000)
+WORKER_MAX_JOBS = envint("WORKER_MAX_JOBS", 0)
+WORKER_MAX_MEMORY_MB = envint("WORKER_MAX_MEMORY_MB", 0)
+
 # --- Security (production) ----------------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = not DEBUG
