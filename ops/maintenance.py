@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.backends.utils import CursorWrapper
 
 logger = logging.getLogger("ops.jobs")
 
@@ -25,9 +26,14 @@ ON CONFLICT (job_id) DO UPDATE SET count = ops_jobrescue.count + 1, last_rescued
 RETURNING count
 """
 
+# Close the attempt the dead worker left `running` (or record one if it died before writing it).
 CLOSE_LOST_ATTEMPT = """
-UPDATE ops_jobattempt SET outcome = 'lost', finished_at = now(), error = %s
- WHERE job_id = %s AND outcome = 'running'
+INSERT INTO ops_jobattempt (job_id, attempt, task_name, queue_name, worker_id, waited_seconds,
+                            started_at, finished_at, outcome, error, traceback)
+SELECT id, attempts + 1, task_name, queue_name, worker_id, 0, now(), now(), %s, %s, ''
+  FROM procrastinate_jobs WHERE id = %s
+ON CONFLICT (job_id, attempt) DO UPDATE
+   SET finished_at = now(), outcome = EXCLUDED.outcome, error = EXCLUDED.error
 """
 
 
@@ -47,25 +53,25 @@ def rescue_stalled_jobs(
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(STALLED_JOBS, [stall_seconds])
         for (job_id,) in cursor.fetchall():
-            cursor.execute(COUNT_RESCUE, [job_id])
-            (count,) = cursor.fetchone()
-            if count > cap:
-                reason = (
-                    f"worker lost {count} times while running this job (rescue cap {cap} reached)"
-                )
-                cursor.execute(CLOSE_LOST_ATTEMPT, [reason, job_id])
-                cursor.execute("SELECT procrastinate_finish_job_v1(%s, 'failed', false)", [job_id])
-                failed.append(job_id)
-            else:
-                reason = f"worker stopped heartbeating; job requeued (rescue {count} of {cap})"
-                cursor.execute(CLOSE_LOST_ATTEMPT, [reason, job_id])
-                cursor.execute(
-                    "SELECT procrastinate_retry_job_v2(%s, now(), NULL, NULL, NULL)", [job_id]
-                )
-                requeued.append(job_id)
+            (requeued if _rescue(cursor, job_id=job_id, cap=cap) else failed).append(job_id)
     if requeued or failed:
         logger.warning("rescued stalled jobs: requeued=%s failed=%s", requeued, failed)
     return RescueReport(requeued=requeued, failed=failed)
+
+
+def _rescue(cursor: CursorWrapper, *, job_id: int, cap: int) -> bool:
+    """Requeue one stalled job, or fail it once it has been rescued more than `cap` times."""
+    cursor.execute(COUNT_RESCUE, [job_id])
+    (count,) = cursor.fetchone()
+    if count > cap:
+        reason = f"worker lost {count} times while running this job (rescue cap {cap} reached)"
+        cursor.execute(CLOSE_LOST_ATTEMPT, ["failed", reason, job_id])
+        cursor.execute("SELECT procrastinate_finish_job_v1(%s, 'failed', false)", [job_id])
+        return False
+    reason = f"worker stopped heartbeating; job requeued (rescue {count} of {cap})"
+    cursor.execute(CLOSE_LOST_ATTEMPT, ["lost", reason, job_id])
+    cursor.execute("SELECT procrastinate_retry_job_v2(%s, now(), NULL, NULL, NULL)", [job_id])
+    return True
 
 
 PRUNE_BATCH = """

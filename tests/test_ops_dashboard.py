@@ -27,7 +27,8 @@ def reader(db) -> User:
 def fail_jobs(ids: list[int]) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
-            "UPDATE procrastinate_jobs SET status = 'failed', attempts = 1 WHERE id = ANY(%s)", [ids]
+            "UPDATE procrastinate_jobs SET status = 'failed', attempts = 1 WHERE id = ANY(%s)",
+            [ids],
         )
 
 
@@ -143,7 +144,9 @@ def test_metrics_need_a_staff_session_or_the_bearer_token(client, reader, staff,
 
 def test_an_empty_metrics_token_setting_never_lets_anyone_in(client, db, settings):
     settings.METRICS_TOKEN = ""
-    assert client.get(reverse("ops:metrics"), headers={"Authorization": "Bearer "}).status_code == 403
+    assert (
+        client.get(reverse("ops:metrics"), headers={"Authorization": "Bearer "}).status_code == 403
+    )
 
 
 def test_metrics_match_the_database(client, staff):
@@ -166,5 +169,7 @@ def test_worker_health_is_503_without_a_fresh_heartbeat_and_200_with_one(client,
         cursor.execute("SELECT procrastinate_register_worker_v1()")
     assert client.get(url).status_code == 200
     with connection.cursor() as cursor:
-        cursor.execute("UPDATE procrastinate_workers SET last_heartbeat = now() - interval '1 hour'")
+        cursor.execute(
+            "UPDATE procrastinate_workers SET last_heartbeat = now() - interval '1 hour'"
+        )
     assert client.get(url).status_code == 503

@@ -1,0 +1,43 @@
+"""Tasks for the ops tests, importable by worker subprocesses (tests.ops_worker_settings)."""
+
+import asyncio
+import time
+from pathlib import Path
+
+from procrastinate.contrib.django import app
+
+from ops.limits import time_limit
+from ops.retry import Backoff
+
+QUEUE = "ops_tests"
+
+
+@app.task(name="tests.ops_succeed", queue=QUEUE)
+def succeed(*, n: int = 0) -> None:
+    return None
+
+
+@app.task(
+    name="tests.ops_fail_twice",
+    queue=QUEUE,
+    retry=Backoff(attempts=2, first_wait=0, jitter=0, retry_on=[ValueError]),
+)
+def fail_twice(*, n: int = 0) -> None:
+    raise ValueError(f"the upstream answered 502 for item {n}")
+
+
+@time_limit(0.5)
+@app.task(name="tests.ops_sleep_async", queue=QUEUE)
+async def sleep_async(*, seconds: float) -> None:
+    await asyncio.sleep(seconds)
+
+
+@app.task(name="tests.ops_hang_until_killed", queue=QUEUE)
+def hang_until_killed(*, marker: str) -> None:
+    """First run: leave a mark and hang (the test kills the worker); later runs: record success."""
+    path = Path(marker)
+    if not path.exists():
+        path.write_text("")
+        time.sleep(120)
+    with path.open("a") as runs:
+        runs.write("succeeded\n")
