@@ -63,3 +63,33 @@ class PausedQueue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.queue_name} (paused)"
+
+
+class RateLimit(models.Model):
+    """A global limit: at most `max_jobs` starts per `period_seconds`, for a task or a queue.
+
+    Synced from the declarations (`ops.limits.rate_limit`, JOBS_QUEUE_RATE_LIMITS) and enforced
+    by the fetch function, across every worker.
+    """
+
+    scope = models.CharField(
+        max_length=140, primary_key=True, help_text="task:<name> or queue:<name>"
+    )
+    max_jobs = models.PositiveIntegerField()
+    period_seconds = models.PositiveIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.scope}: {self.max_jobs}/{self.period_seconds}s"
+
+
+class RateLimitHit(models.Model):
+    """One job start counted against a limit; rows older than the period are deleted on fetch."""
+
+    scope = models.CharField(max_length=140)
+    at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["scope", "at"], name="ops_ratelimithit_scope_at")]
+
+    def __str__(self) -> str:
+        return f"{self.scope} at {self.at:%H:%M:%S}"

@@ -206,6 +206,8 @@ JOBS_RESCUE_MAX = envint("JOBS_RESCUE_MAX", 3)
 JOBS_PRUNE_BATCH = envint("JOBS_PRUNE_BATCH", 1000)
 WORKER_MAX_JOBS = envint("WORKER_MAX_JOBS", 0)
 WORKER_MAX_MEMORY_MB = envint("WORKER_MAX_MEMORY_MB", 0)
+# Global rate limits per queue, e.g. JOBS_QUEUE_RATE_LIMITS="emails=100/m,reports=10/h".
+JOBS_QUEUE_RATE_LIMITS = dict(item.split("=", 1) for item in envlist("JOBS_QUEUE_RATE_LIMITS"))
 
 # --- Security (production) ----------------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from procrastinate.contrib.django import app
 
-from ops.limits import time_limit
+from ops.limits import rate_limit, time_limit
 from ops.retry import Backoff
 
 QUEUE = "ops_tests"
@@ -41,3 +41,9 @@ def hang_until_killed(*, marker: str) -> None:
         time.sleep(120)
     with path.open("a") as runs:
         runs.write("succeeded\n")
+
+
+@rate_limit("20/10s")
+@app.task(name="tests.ops_rate_limited", queue=QUEUE)
+def rate_limited(*, n: int = 0) -> None:
+    return None
