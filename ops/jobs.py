@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import connection, transaction
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from procrastinate.contrib.django.models import ProcrastinateJob, ProcrastinateWorker
 
@@ -43,11 +43,12 @@ def matching_jobs(
 def _first_job_id_after(moment: datetime) -> int:
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT coalesce(min(job_id), 2^62) FROM procrastinate_events"
-            " WHERE type = 'deferred' AND at >= %s",
+            "SELECT job_id FROM procrastinate_events"
+            " WHERE type = 'deferred' AND at >= %s ORDER BY at LIMIT 1",
             [moment],
         )
-        return int(cursor.fetchone()[0])
+        row = cursor.fetchone()
+        return row[0] if row else 2**62
 
 
 def apply_action(*, action: str, jobs: QuerySet[ProcrastinateJob]) -> int:
@@ -83,8 +84,9 @@ class QueueStats:
 
 def queue_stats() -> list[QueueStats]:
     counts: dict[str, dict[str, int]] = {}
-    for row in ProcrastinateJob.objects.values("queue_name", "status").annotate(n=Count("id")):
-        counts.setdefault(row["queue_name"], dict.fromkeys(STATUSES, 0))[row["status"]] = row["n"]
+    for queue, _task, status, count in counts_by_queue_task_status():
+        by_status = counts.setdefault(queue, dict.fromkeys(STATUSES, 0))
+        by_status[status] = by_status.get(status, 0) + count
     oldest = oldest_waiting_by_queue()
     finished = _finished_last_hour_by_queue()
     paused = set(PausedQueue.objects.values_list("queue_name", flat=True))
@@ -100,6 +102,16 @@ def queue_stats() -> list[QueueStats]:
         )
         for name in names
     ]
+
+
+def counts_by_queue_task_status() -> list[tuple[str, str, str, int]]:
+    """One index-only scan (ops_jobs_status_queue_task) shared by the overview and /metrics."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT queue_name, task_name, status::text, count(*) FROM procrastinate_jobs"
+            " GROUP BY status, queue_name, task_name"
+        )
+        return cursor.fetchall()
 
 
 def oldest_waiting_by_queue() -> dict[str, datetime]:
