@@ -153,16 +153,19 @@ def throughput_per_minute() -> list[tuple[datetime, int, int]]:
     with connection.cursor() as cursor:
         cursor.execute(
             """
-            SELECT minute,
-                   count(event.id) FILTER (WHERE event.type = 'succeeded'),
-                   count(event.id) FILTER (WHERE event.type = 'failed')
+            WITH finished AS (
+                SELECT date_trunc('minute', at) AS minute,
+                       count(*) FILTER (WHERE type = 'succeeded') AS succeeded,
+                       count(*) FILTER (WHERE type = 'failed') AS failed
+                  FROM procrastinate_events
+                 WHERE type IN ('succeeded', 'failed')
+                   AND at >= date_trunc('minute', now()) - interval '59 minutes'
+                 GROUP BY 1)
+            SELECT minute, coalesce(succeeded, 0), coalesce(failed, 0)
               FROM generate_series(date_trunc('minute', now()) - interval '59 minutes',
                                    date_trunc('minute', now()), interval '1 minute') AS minute
-              LEFT JOIN procrastinate_events AS event
-                ON date_trunc('minute', event.at) = minute
-               AND event.at >= date_trunc('minute', now()) - interval '59 minutes'
-               AND event.type IN ('succeeded', 'failed')
-             GROUP BY minute ORDER BY minute
+              LEFT JOIN finished USING (minute)
+             ORDER BY minute
             """
         )
         return cursor.fetchall()

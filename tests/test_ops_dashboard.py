@@ -173,3 +173,35 @@ def test_worker_health_is_503_without_a_fresh_heartbeat_and_200_with_one(client,
             "UPDATE procrastinate_workers SET last_heartbeat = now() - interval '1 hour'"
         )
     assert client.get(url).status_code == 503
+
+
+def test_the_workers_page_shows_each_worker_alive_or_stale_with_its_running_jobs(
+    client, staff, job_id
+):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT procrastinate_register_worker_v1()")
+        (alive,) = cursor.fetchone()
+        cursor.execute("SELECT procrastinate_register_worker_v1()")
+        (stale,) = cursor.fetchone()
+        cursor.execute(
+            "UPDATE procrastinate_workers SET last_heartbeat = now() - interval '1 hour'"
+            " WHERE id = %s",
+            [stale],
+        )
+        cursor.execute("SELECT procrastinate_fetch_job_v2(NULL, %s)", [alive])
+    client.force_login(staff)
+
+    page = client.get(reverse("ops:workers")).content.decode()
+
+    assert f"#{alive}" in page and f"#{stale}" in page
+    assert "alive" in page and "stale" in page
+    assert f"#{job_id} tests.ops_noop" in page
+
+
+def test_the_periodic_page_lists_the_maintenance_schedules(client, staff):
+    client.force_login(staff)
+
+    page = client.get(reverse("ops:periodic")).content.decode()
+
+    assert "ops.rescue_stalled_jobs" in page and "* * * * *" in page
+    assert "ops.prune_finished_jobs" in page and "17 * * * *" in page
