@@ -122,23 +122,16 @@ def periodic_run(request: HttpRequest) -> HttpResponse:
 
 @staff_member_required
 @require_POST
-def queue_pause(request: HttpRequest) -> HttpResponse:
+def queue_state(request: HttpRequest, *, paused: bool) -> HttpResponse:
     form = QueueForm(request.POST)
     if form.is_valid():
-        jobs.pause_queue(queue=form.cleaned_data["queue"], by=request.user.get_username())
-        messages.success(
-            request, f"Queue {form.cleaned_data['queue']} paused: workers take none of its jobs."
-        )
-    return redirect("ops:overview")
-
-
-@staff_member_required
-@require_POST
-def queue_resume(request: HttpRequest) -> HttpResponse:
-    form = QueueForm(request.POST)
-    if form.is_valid():
-        jobs.resume_queue(queue=form.cleaned_data["queue"])
-        messages.success(request, f"Queue {form.cleaned_data['queue']} resumed.")
+        queue = form.cleaned_data["queue"]
+        if paused:
+            jobs.pause_queue(queue=queue, by=request.user.get_username())
+            messages.success(request, f"Queue {queue} paused: workers take none of its jobs.")
+        else:
+            jobs.resume_queue(queue=queue)
+            messages.success(request, f"Queue {queue} resumed.")
     return redirect("ops:overview")
 
 

@@ -16,6 +16,6 @@ urlpatterns = [
     path("ops/workers/", dashboard.worker_list, name="workers"),
     path("ops/periodic/", dashboard.periodic_list, name="periodic"),
     path("ops/periodic/run/", dashboard.periodic_run, name="periodic_run"),
-    path("ops/queues/pause/", dashboard.queue_pause, name="queue_pause"),
-    path("ops/queues/resume/", dashboard.queue_resume, name="queue_resume"),
+    path("ops/queues/pause/", dashboard.queue_state, {"paused": True}, name="queue_pause"),
+    path("ops/queues/resume/", dashboard.queue_state, {"paused": False}, name="queue_resume"),
 ]

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('ops', '0002_cascade_and_pausable_fetch'),
+        ('ops', '0002_cascade_to_jobs'),
     ]
 
     operations = [

@@ -17,7 +17,7 @@ INDEXES = {
 
 class Migration(migrations.Migration):
     atomic = False
-    dependencies = [("ops", "0004_rate_limited_fetch")]
+    dependencies = [("ops", "0004_pausable_rate_limited_fetch")]
 
     operations = [
         migrations.RunSQL(

@@ -1,8 +1,4 @@
-from pathlib import Path
-
 from django.db import migrations
-
-SQL = Path(__file__).resolve().parent.parent / "sql"
 
 CASCADE = """
 ALTER TABLE ops_jobattempt ADD CONSTRAINT ops_jobattempt_job_fk
@@ -22,12 +18,5 @@ class Migration(migrations.Migration):
         ("procrastinate", "0041_post_retry_failed_job"),
     ]
 
-    operations = [
-        # Stored errors and rescue counts disappear with their job (pruning, admin deletes).
-        migrations.RunSQL(CASCADE, UNCASCADE),
-        # Pause is enforced where workers claim jobs, so no paused job is ever started.
-        migrations.RunSQL(
-            (SQL / "fetch_job_v2_pausable.sql").read_text(),
-            (SQL / "fetch_job_v2_original.sql").read_text(),
-        ),
-    ]
+    # Stored attempts and rescue counts disappear with their job (pruning, admin deletes).
+    operations = [migrations.RunSQL(CASCADE, UNCASCADE)]
