@@ -6,6 +6,7 @@ Configured in PROCRASTINATE_WORKER_DEFAULTS, so `manage.py procrastinate worker`
 """
 
 import asyncio
+import inspect
 import logging
 import os
 import resource
@@ -102,11 +103,14 @@ async def _run_within_time_limit(call_next: AsyncCallNext, job: Job, worker: Wor
         raise
     if run in done:
         return run.result()
-    # Async tasks stop at once; a sync task thread cannot be killed, so it is asked to abort
-    # (context.should_abort()) and the job ends when it returns or its network timeout fires.
-    run.cancel()
-    assert job.id is not None
-    await worker.app.job_manager.cancel_job_by_id_async(job.id, abort=True)
+    task = worker.app.tasks.get(job.task_name)
+    if task and inspect.iscoroutinefunction(task.func):
+        run.cancel()
+    else:
+        # A thread cannot be killed: ask the task to abort (context.should_abort()) and wait
+        # until it returns, by its own check or a network timeout.
+        assert job.id is not None
+        await worker.app.job_manager.cancel_job_by_id_async(job.id, abort=True)
     await asyncio.gather(run, return_exceptions=True)
     raise TimeLimitExceeded(f"time limit exceeded ({limit:g} s)")
 

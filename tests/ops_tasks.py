@@ -47,3 +47,12 @@ def hang_until_killed(*, marker: str) -> None:
 @app.task(name="tests.ops_rate_limited", queue=QUEUE)
 def rate_limited(*, n: int = 0) -> None:
     return None
+
+
+@time_limit(0.5)
+@app.task(name="tests.ops_poll_until_aborted", queue=QUEUE, pass_context=True)
+def poll_until_aborted(context, *, seconds: float) -> None:
+    """A sync task doing work in small steps, checking for an abort request between them."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and not context.should_abort():
+        time.sleep(0.05)

@@ -60,6 +60,17 @@ def test_an_async_task_over_its_time_limit_is_cancelled_and_fails(run_worker):
     assert attempt.error == "TimeLimitExceeded: time limit exceeded (0.5 s)"
 
 
+def test_a_sync_task_over_its_time_limit_is_asked_to_abort_and_fails(run_worker):
+    job_id = ops_tasks.poll_until_aborted.defer(seconds=60)
+
+    run_worker(queues=QUEUES, allow_failed=True, abort_job_polling_interval=0.1)
+
+    assert status_of(job_id) == "failed"
+    attempt = JobAttempt.objects.get(job_id=job_id)
+    assert attempt.error == "TimeLimitExceeded: time limit exceeded (0.5 s)"
+    assert attempt.duration < 60
+
+
 def test_a_worker_recycles_itself_after_its_job_budget(run_worker, settings):
     settings.WORKER_MAX_JOBS = 2
     ids = [ops_tasks.succeed.defer(n=n) for n in range(5)]
