@@ -27,6 +27,8 @@ def throughput_svg(series: list[tuple[datetime, int, int]]) -> SafeString:
     )
     return format_html(
         '<svg class="chart" viewBox="0 0 {} {}" role="img" aria-label="Jobs finished per minute,'
-        ' last hour (peak {})">{}</svg>',
-        WIDTH, HEIGHT, peak, rects,
+        ' last hour (peak {})">{}<text class="label" x="0" y="10">{} / min</text>'
+        '<text class="label" x="0" y="{}">60 min ago</text>'
+        '<text class="label" x="{}" y="{}" text-anchor="end">now</text></svg>',
+        WIDTH, HEIGHT + 14, peak, rects, peak, HEIGHT + 12, WIDTH, HEIGHT + 12,
     )  # fmt: skip

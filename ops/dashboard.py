@@ -1,6 +1,7 @@
 """The staff dashboard: overview, jobs, one job, workers, periodic tasks, and their actions."""
 
 import hmac
+import json
 
 from django.conf import settings
 from django.contrib import messages
@@ -76,6 +77,7 @@ def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
         raise Http404("No such job (it may have been pruned).") from None
     context = {
         "job": job,
+        "args_json": json.dumps(job.args, sort_keys=True),
         "events": job.procrastinateevent_set.order_by("at", "id"),
         "attempts": JobAttempt.objects.filter(job_id=job.id).order_by("attempt"),
         "actions": [name for name, (statuses, _) in jobs.ACTIONS.items() if job.status in statuses],
