@@ -158,6 +158,7 @@ def test_metrics_match_the_database(client, staff):
 
     assert 'procrastinate_jobs{queue="ops_tests",status="todo"} 4.0' in text
     assert 'procrastinate_jobs{queue="ops_tests",status="failed"} 3.0' in text
+    assert 'procrastinate_jobs_finished{outcome="failed",task="tests.ops_noop"} 3.0' in text
     assert 'procrastinate_oldest_waiting_job_age_seconds{queue="ops_tests"}' in text
     assert "procrastinate_live_workers 0.0" in text
 

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db.models import Min
 from procrastinate.contrib.django.models import ProcrastinateJob
 
-from ops.models import JobAttempt
+from ops.models import JobAttempt, RateLimitHit
 from ops.ratelimits import sync_rate_limits
 from tests import ops_tasks
 
@@ -64,3 +64,16 @@ def test_a_rate_limit_holds_within_ten_percent_across_two_workers_over_a_minute(
     assert 108 <= in_a_minute.count() <= 132  # 20 per 10 s → 120 ± 10 %
     assert in_a_minute.values("worker_id").distinct().count() == 2
     assert not ProcrastinateJob.objects.filter(status="failed").exists()
+
+
+def test_a_job_under_two_limits_waits_for_both_and_uses_a_slot_of_each(run_worker, settings):
+    settings.JOBS_QUEUE_RATE_LIMITS = {ops_tasks.QUEUE: "1/m"}
+    sync_rate_limits()  # tests.ops_rate_limited also has its own 20/10s
+    first, second = ops_tasks.rate_limited.defer(n=1), ops_tasks.rate_limited.defer(n=2)
+
+    run_worker(queues=[ops_tasks.QUEUE])
+
+    assert ProcrastinateJob.objects.get(id=first).status == "succeeded"
+    assert ProcrastinateJob.objects.get(id=second).status == "todo"
+    hits = RateLimitHit.objects.values_list("scope", flat=True)
+    assert sorted(hits) == ["queue:ops_tests", "task:tests.ops_rate_limited"]

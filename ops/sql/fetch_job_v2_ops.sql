@@ -74,8 +74,11 @@ BEGIN
         IF (SELECT count(*) FROM ops_ratelimithit WHERE scope = limit_row.scope) >= limit_row.max_jobs THEN
             RETURN NULL;
         END IF;
-        INSERT INTO ops_ratelimithit (scope, at) VALUES (limit_row.scope, now());
     END LOOP;
+    -- Only once every limit has room: a start is never counted for a job that was not claimed.
+    INSERT INTO ops_ratelimithit (scope, at)
+        SELECT scope, now() FROM ops_ratelimit
+         WHERE scope IN ('task:' || found_jobs.task_name, 'queue:' || found_jobs.queue_name);
 
     UPDATE procrastinate_jobs
         SET status = 'doing', worker_id = p_worker_id
