@@ -10,6 +10,7 @@ from accounts.models import User
 from blog.models import Follow, Post
 from blog.notifications import unsubscribe_url
 from reports.models import ReportRun
+from reports.tasks import export_stats
 
 ROLES = ("anonymous", "unverified", "verified", "other_author", "staff")
 
@@ -46,6 +47,7 @@ class Cast:
     published: Post
     draft: Post
     run: ReportRun
+    job_id: int
     unsubscribe_token: str
 
     def user(self, role: str) -> User | None:
@@ -68,5 +70,6 @@ def make_cast() -> Cast:
         published=make_post(owner, "Ada published"),
         draft=make_post(owner, "Ada draft", published=False),
         run=run,
+        job_id=export_stats.defer(run_id=run.pk),
         unsubscribe_token=urlsplit(link).path.rstrip("/").rsplit("/", 1)[1],
     )

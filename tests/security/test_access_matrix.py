@@ -20,6 +20,7 @@ from accounts.tokens import uidb64, verification_token
 from tests.security.cast import ROLES, Cast, make_cast
 
 Kwargs = Callable[[Cast], dict]
+METRICS_TOKEN = "metrics-token-for-the-matrix"
 
 
 def _none(cast: Cast) -> dict:
@@ -34,6 +35,7 @@ class Row:
     kwargs: Kwargs = _none
     data: dict | Callable[[Cast], dict] = field(default_factory=dict)
     label: str = ""
+    headers: dict = field(default_factory=dict)
 
     def __str__(self) -> str:
         return " ".join(part for part in (self.name, self.method, self.label) if part)
@@ -82,6 +84,10 @@ def unsubscribe_link(c: Cast) -> dict:
 def schedule(c: Cast) -> dict:
     at = timezone.localtime() + timedelta(days=1)
     return {"title": c.draft.title, "action": "schedule", "publish_at": f"{at:%Y-%m-%dT%H:%M}"}
+
+
+def job(c: Cast) -> dict:
+    return {"job_id": c.job_id}
 
 
 def edit(action: str) -> dict:
@@ -164,6 +170,29 @@ MATRIX = [
     # --- operations -------------------------------------------------------------------------------
     Row("ops:health", "GET",                                    "200   200   200   200   200"),
     Row("ops:health", "POST",                                   "405   405   405   405   405"),
+    # No worker runs during this test: 503 for everyone, and nothing more is said.
+    Row("ops:health_worker", "GET",                             "503   503   503   503   503"),
+    Row("ops:metrics", "GET",                                   "403   403   403   403   200"),
+    Row("ops:metrics", "GET",                                   "200   200   200   200   200", headers={"Authorization": f"Bearer {METRICS_TOKEN}"}, label="bearer token"),
+    Row("ops:metrics", "GET",                                   "403   403   403   403   200", headers={"Authorization": "Bearer guessed"}, label="wrong token"),
+    Row("ops:overview", "GET",                                  "login login login login 200"),
+    Row("ops:jobs", "GET",                                      "login login login login 200"),
+    Row("ops:jobs", "GET",                                      "login login login login 200", data={"status": "nonsense", "age": "1y"}, label="bad filter"),
+    Row("ops:bulk_action", "GET",                               "login login login login 200", lambda c: {"action": "cancel"}),
+    Row("ops:bulk_action", "POST",                              "login login login login 302", lambda c: {"action": "cancel"}),
+    Row("ops:bulk_action", "POST",                              "login login login login 404", lambda c: {"action": "explode"}, label="unknown action"),
+    Row("ops:job_detail", "GET",                                "login login login login 200", job),
+    Row("ops:job_detail", "GET",                                "login login login login 404", lambda c: {"job_id": 10**9}, label="missing"),
+    Row("ops:job_action", "POST",                               "login login login login 302", lambda c: {"job_id": c.job_id, "action": "cancel"}),
+    Row("ops:job_action", "GET",                                "login login login login 405", lambda c: {"job_id": c.job_id, "action": "cancel"}),
+    Row("ops:job_action", "POST",                               "login login login login 404", lambda c: {"job_id": c.job_id, "action": "explode"}, label="unknown action"),
+    Row("ops:workers", "GET",                                   "login login login login 200"),
+    Row("ops:periodic", "GET",                                  "login login login login 200"),
+    Row("ops:periodic_run", "POST",                             "login login login login 302", data={"key": "no-such-task"}),
+    Row("ops:periodic_run", "GET",                              "login login login login 405"),
+    Row("ops:queue_pause", "POST",                              "login login login login 302", data={"queue": "emails"}),
+    Row("ops:queue_pause", "GET",                               "login login login login 405"),
+    Row("ops:queue_resume", "POST",                             "login login login login 302", data={"queue": "emails"}),
     # --- the admin (its login is the site's throttled login) --------------------------------------
     Row("admin:login", "GET",                                   "login login login login login"),
     Row("admin:index", "GET",                                   "login login login login 200"),
@@ -208,7 +237,9 @@ def test_the_matrix_lists_every_named_url_of_the_site():
 def _request(client, row: Row, cast: Cast):
     url = reverse(row.name, kwargs=row.kwargs(cast))
     data = row.data(cast) if callable(row.data) else row.data
-    return client.post(url, data) if row.method == "POST" else client.get(url)
+    if row.method == "POST":
+        return client.post(url, data, headers=row.headers)
+    return client.get(url, data, headers=row.headers)
 
 
 def _login_pages() -> tuple[str, ...]:
@@ -220,6 +251,7 @@ def _login_pages() -> tuple[str, ...]:
 @pytest.mark.parametrize("row", MATRIX, ids=str)
 def test_access(client, settings, tmp_path, row: Row, role: str):
     settings.MEDIA_ROOT = tmp_path
+    settings.METRICS_TOKEN = METRICS_TOKEN
     cast = make_cast()
     if user := cast.user(role):
         client.force_login(user)
