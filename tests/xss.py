@@ -62,9 +62,9 @@ class _Tags(HTMLParser):
 
 def dangers(html: str, *, after: str = "<main") -> list[str]:
     """Script-capable tags and attributes in `html` after the first `after` (the page's own
-    header and scripts come before <main>)."""
+    header and scripts come before <main>); all of it when `after` is empty."""
     parser = _Tags()
-    parser.feed(html.split(after, 1)[1])
+    parser.feed(html.split(after, 1)[1] if after else html)
     found = []
     for tag, attrs in parser.found:
         if tag in FORBIDDEN_TAGS:
