@@ -1,4 +1,5 @@
 import datetime
+import secrets
 
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
@@ -72,6 +73,9 @@ class Post(models.Model):
         for attempt in range(1, SLUG_ATTEMPTS + 1):
             free = attempt == 1 and base not in RESERVED_SLUGS
             self.slug = base if free else f"{base}-{attempt}"
+            if attempt == SLUG_ATTEMPTS:
+                # Every numbered slug is taken (a popular title): a random suffix is free.
+                self.slug = f"{base}-{secrets.token_hex(4)}"
             try:
                 with transaction.atomic():
                     super().save(*args, **kwargs)
