@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 DB := $(PY) -m project.devdb run --
 PYTEST_ARGS ?=
 
-.PHONY: run test worker lint format install bench migrate clean-data
+.PHONY: run test worker lint security format install bench migrate clean-data
 
 run: $(STAMP)
 	@$(DB) $(PY) -m project.devserver
@@ -25,6 +25,10 @@ migrate: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+# Static security lint of the product packages; config and justified skips in pyproject.toml.
+security: $(STAMP)
+	$(VENV)/bin/bandit -q -c pyproject.toml -r project accounts blog reports mail ops
 
 format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .

@@ -41,7 +41,7 @@ _HIT = f"""
                             ELSE EXCLUDED.window_start END
     WHERE c.window_start <= %(opened_after)s OR c.hits < %(max_hits)s
     RETURNING hits
-"""  # noqa: S608 (the only interpolation is our own table name)
+"""  # noqa: S608 (the only interpolation is our own table name)  # nosec B608
 
 
 def _hit(limit: Limit, key: str, now: datetime) -> datetime | None:

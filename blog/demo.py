@@ -7,7 +7,7 @@ from blog.models import Follow, Post
 from blog.rendering import render_markdown
 
 # Demo accounts on a development database only; `make run` prints them.
-PASSWORD = "quick-publisher-demo"  # noqa: S105
+PASSWORD = "quick-publisher-demo"  # noqa: S105  # nosec B105
 POSTS = {
     "ada": [
         ("Notes on the analytical engine", "The engine **weaves algebraic patterns**."),

@@ -58,7 +58,7 @@ def apply_action(*, action: str, jobs: QuerySet[ProcrastinateJob]) -> int:
     for start in range(0, len(ids), BULK_CHUNK):
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT {call} FROM unnest(%s::bigint[]) AS id",  # noqa: S608 (fixed SQL)
+                f"SELECT {call} FROM unnest(%s::bigint[]) AS id",  # noqa: S608 (fixed SQL)  # nosec B608
                 [ids[start : start + BULK_CHUNK]],
             )
     return len(ids)

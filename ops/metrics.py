@@ -73,7 +73,7 @@ class QueueCollector:
             labels=["task"],
         )  # fmt: skip
         query = (
-            f"SELECT task_name, {columns}, count(*), coalesce(sum({value}), 0)"  # noqa: S608
+            f"SELECT task_name, {columns}, count(*), coalesce(sum({value}), 0)"  # noqa: S608  # nosec B608
             " FROM ops_jobattempt WHERE finished_at >= now() - make_interval(mins => %s)"
             " GROUP BY 1"
         )

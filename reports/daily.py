@@ -35,7 +35,7 @@ def claim_daily_reports(*, day: date) -> list[int]:
     eligible, params = eligible_authors().values("pk").query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {DailyReport._meta.db_table} (author_id, day)"  # noqa: S608 (no user input)
+            f"INSERT INTO {DailyReport._meta.db_table} (author_id, day)"  # noqa: S608 (no user input)  # nosec B608
             f" SELECT eligible.*, %s::date FROM ({eligible}) AS eligible"
             " ON CONFLICT (author_id, day) DO NOTHING RETURNING author_id",
             [day, *params],
