@@ -90,7 +90,8 @@ class Worker:
             self._fail_if_exited()
             time.sleep(0.05)
         if job.status != status:
-            pytest.fail(f"job #{job_id} {job.task_name} is {job.status}, not {status}:\n{self.log()}")
+            what = f"job #{job_id} {job.task_name} is {job.status}, not {status}"
+            pytest.fail(f"{what}:\n{self.log()}")
         return job
 
     def _fail_if_exited(self) -> None:
