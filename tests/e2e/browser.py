@@ -43,3 +43,12 @@ def shot(page, name: str) -> Path:
     path = ARTIFACTS / f"{re.sub(r'[^A-Za-z0-9_.-]+', '-', name)}.png"
     page.screenshot(path=path, full_page=True)
     return path
+
+
+def log_in(page, *, username: str, password: str) -> None:
+    """Log in the way a person does: from the header's link, through the login form."""
+    page.goto("/")
+    page.get_by_role("link", name="Log in").click()
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 from procrastinate.contrib.django import app as procrastinate_app
 
-from tests.e2e.browser import shot
+from tests.e2e.browser import log_in, shot
 
 PASSWORD = "a long and proper password"
 
@@ -17,14 +17,6 @@ def staff(django_user_model):
     return django_user_model.objects.create_user(
         "editor", "editor@example.com", PASSWORD, is_staff=True, is_superuser=True
     )
-
-
-def log_in(page, *, username: str, password: str) -> None:
-    page.goto("/")
-    page.get_by_role("link", name="Log in").click()
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
 
 
 def test_a_staff_member_logs_in_from_the_home_page_and_opens_the_admin(site, staff, page):
