@@ -28,7 +28,7 @@ def visit_each_page(page, label: str) -> None:
     page.get_by_label("Username").fill("somebody")
     page.get_by_label("Password").fill("not the password")
     page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("alert")).to_be_visible()
+    expect(page.locator(".errorlist")).to_be_visible()
     assert sideways_overflow(page) <= 0, f"the login page scrolls sideways ({label})"
     shot(page, f"look-login-errors-{label}")
     page.goto("/no-such-page/")

@@ -26,7 +26,7 @@ def test_a_staff_member_logs_in_from_the_home_page_and_opens_the_admin(site, sta
     shot(page, "01-home")
 
     log_in(page, username="editor", password="not the password")
-    expect(page.get_by_role("alert")).to_contain_text("enter a correct username and password")
+    expect(page.locator(".errorlist")).to_contain_text("enter a correct username and password")
     shot(page, "02-login-error")
 
     log_in(page, username="editor", password=PASSWORD)
