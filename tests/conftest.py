@@ -4,7 +4,8 @@ from collections.abc import Callable, Iterable
 from urllib.parse import quote
 
 import pytest
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth import base_user, hashers
+from django.contrib.auth import models as auth_models
 from django.db import connection
 from django.utils import timezone
 from procrastinate.contrib.django import app as procrastinate_app
@@ -57,15 +58,17 @@ def _fail_on_secrets_in_jobs(since_id: int, when: str) -> None:
 
 @pytest.fixture(scope="session", autouse=True)
 def _remember_every_password_set():
-    original = AbstractBaseUser.set_password
+    # create_user() and set_password() both hash through make_password, imported by name here.
+    original = hashers.make_password
 
-    def set_password(self, raw_password):
-        remember_password(raw_password)
-        return original(self, raw_password)
+    def make_password(password, *args, **kwargs):
+        remember_password(password)
+        return original(password, *args, **kwargs)
 
-    AbstractBaseUser.set_password = set_password
-    yield
-    AbstractBaseUser.set_password = original
+    with pytest.MonkeyPatch.context() as patch:
+        for module in (auth_models, base_user):
+            patch.setattr(module, "make_password", make_password)
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -33,7 +33,7 @@ def secrets_in(value, path: str = "") -> list[str]:
     return found
 
 
-def remember_password(raw_password: str | None) -> None:
+def remember_password(raw_password) -> None:
     # Shorter ones would match by chance inside ordinary values.
-    if raw_password and len(raw_password) >= 8:
+    if isinstance(raw_password, str) and len(raw_password) >= 8:
         PASSWORDS_SET.add(raw_password)
