@@ -96,8 +96,11 @@ def client_ip(request: HttpRequest) -> str:
     forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
     forwarded = [a for a in forwarded if a]
     if proxies and len(forwarded) >= proxies:
-        return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR", "")
+        address = forwarded[-proxies]
+    else:
+        address = request.META.get("REMOTE_ADDR", "")
+    # A header can hold anything: PostgreSQL text refuses NUL, and counter keys are short.
+    return address.replace("\x00", "")[:64]
 
 
 def too_many_requests(

@@ -5,6 +5,7 @@ attacker who owns one account cannot log into it to reset the count for guessing
 """
 
 import contextlib
+import hashlib
 
 from django.conf import settings
 
@@ -27,14 +28,15 @@ def _ip_limit() -> ratelimit.Limit:
     )
 
 
-# The counter key column has room for 200 characters; both subjects come from the request.
 def _username_subject(username: str) -> str:
-    # Usernames log in case-sensitively, but guesses at "Ada" and "ada" count as one target.
-    return "user:" + username.strip().casefold()[:150]
+    # Hashed: what people type as a username can be anything (a NUL byte, a password typed in
+    # the wrong field), and the counter keeps none of it. Guesses at "Ada" and "ada" count as one.
+    digest = hashlib.sha256(username.strip().casefold().encode("utf-8", "replace")).hexdigest()
+    return "user:" + digest[:32]
 
 
 def _ip_subject(client_ip: str) -> str:
-    return "ip:" + client_ip[:64]
+    return "ip:" + client_ip
 
 
 def check_login_allowed(*, username: str, client_ip: str) -> None:

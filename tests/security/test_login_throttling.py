@@ -85,3 +85,16 @@ def test_the_admin_signs_in_through_the_throttled_login(client):
 
     assert response.status_code == 302
     assert response.url == reverse("accounts:login") + "?next=/admin/"
+
+
+def test_junk_in_the_forwarded_address_is_counted_not_a_500(ada, settings):
+    settings.ACCOUNTS_TRUSTED_PROXIES = 1
+    junk = "\x00<script>" * 40
+
+    for attempt in range(5):
+        response = Client(HTTP_X_FORWARDED_FOR=junk).post(
+            reverse("accounts:login"), {"username": f"guess{attempt}", "password": "guess"}
+        )
+        assert response.status_code == 200
+
+    assert log_in("ada", PASSWORD, client=Client(HTTP_X_FORWARDED_FOR=junk)).status_code == 429

@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.test import Client
 from django.urls import reverse
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from blog.forms import PostForm
@@ -58,6 +58,7 @@ def test_no_signup_input_gives_a_500(fast, email, username, password1, password2
 @pytest.mark.django_db
 @FUZZ
 @given(username=TEXT, password=TEXT, extra=EXTRA_FIELDS)
+@example(username="\x00", password="", extra={})  # found by this test: the throttle's key
 def test_no_login_input_gives_a_500(fast, username, password, extra):
     data = {**extra, "username": username, "password": password}
 
