@@ -1,7 +1,14 @@
 from django.conf import settings
 from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
 from django.urls import include, path, re_path
 from django.views.static import serve
+
+
+def serve_media(request: HttpRequest, path: str) -> HttpResponse:
+    # MEDIA_ROOT read per request, not frozen when this module is imported.
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
+
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -12,11 +19,7 @@ urlpatterns = [
 ]
 
 if settings.SERVE_MEDIA:
-    # Covers only: report exports share MEDIA_ROOT but stay private, behind their owner-checked view.
+    # Covers only: report exports share MEDIA_ROOT but stay behind their owner-checked view.
     urlpatterns += [
-        re_path(
-            rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>covers/.+)$",
-            serve,
-            {"document_root": settings.MEDIA_ROOT},
-        )
+        re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>covers/.+)$", serve_media),
     ]

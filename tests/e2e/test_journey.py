@@ -27,13 +27,13 @@ TOUR = {"01-signed-up", "04-preview", "06-index", "11-export-progress", "13-queu
 
 
 def step(page: Page, name: str) -> None:
-    """A screenshot of each step; the README's tour also gets a few when SAVE_SCREENSHOTS names a folder."""
+    """A screenshot per step; SAVE_SCREENSHOTS=<folder> also saves the README tour's few there."""
     shot(page, f"journey-{name}")
     folder = os.environ.get("SAVE_SCREENSHOTS")
     if folder and name in TOUR:
         path = Path(settings.BASE_DIR, folder, f"{name}.png")
         path.parent.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=path)
+        page.screenshot(path=path, full_page=True)
 
 
 def email_to(smtp_server, address: str, subject: str, timeout: float = 15):
