@@ -20,6 +20,7 @@ from procrastinate.contrib.django.models import ProcrastinateJob
 
 from blog.models import Post
 from tests.e2e.browser import log_in, shot
+from tests.test_exports import publish_posts
 
 PASSWORD = "a long and proper password"
 EXPORTED_POSTS = 450  # three chunks of the export, so there is a step between 0 and 100 %
@@ -165,20 +166,6 @@ def views_increase(author: Page, reader: Page) -> None:
     step(author, "09-views")
 
 
-def many_published_posts(author_id: int) -> None:
-    now = timezone.now()
-    Post.objects.bulk_create(
-        Post(
-            author_id=author_id,
-            title=f"Log entry {number}",
-            slug=f"log-entry-{number}",
-            status=Post.Status.PUBLISHED,
-            published_at=now - timedelta(minutes=number),
-        )
-        for number in range(EXPORTED_POSTS)
-    )
-
-
 def export_with_visible_progress(page: Page, test_database_url: str, tmp_path) -> None:
     """The export reads the views table once per chunk of posts; holding that table's lock between
     two chunks pauses the real worker midway, so the page must show a partial bar however fast
@@ -263,7 +250,7 @@ def test_an_author_signs_up_publishes_is_followed_exports_and_staff_retry_a_refu
     follow_and_be_notified(author, reader, smtp_server, "linus@example.com")
     views_increase(author, reader)
 
-    many_published_posts(post.author_id)
+    publish_posts(post.author, EXPORTED_POSTS)
     export_with_visible_progress(author, test_database_url, tmp_path)
 
     django_user_model.objects.create_user(
