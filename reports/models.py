@@ -67,7 +67,7 @@ class DailyReport(models.Model):
 
 
 def _export_path(run: "ReportRun", filename: str) -> str:
-    # Unguessable, because MEDIA_URL serves files without the owner check in development.
+    # Unguessable too, in case a web server in front is set to serve all of MEDIA_ROOT.
     return f"reports/exports/{secrets.token_urlsafe(16)}/{filename}"
 
 
