@@ -212,19 +212,31 @@ NOT_IN_MATRIX = {
 }
 
 
-def _named_urls(patterns, namespace: str = "") -> set[str]:
-    names = set()
+# URL patterns without a name (so without a row), each with the reason.
+UNNAMED = {
+    "admin/login/": "redirects to accounts:login: tests/security/test_login_throttling.py",
+    r"^media/(?P<path>covers/.+)$": "cover images, public like the posts that show them",
+}
+
+
+def _urls(patterns, namespace: str = "", prefix: str = "") -> tuple[set[str], set[str]]:
+    """(namespaced names, unnamed routes) of the urlconf."""
+    names, unnamed = set(), set()
     for pattern in patterns:
+        route = prefix + str(pattern.pattern)
         if isinstance(pattern, URLResolver):
             inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
-            names |= _named_urls(pattern.url_patterns, inner)
+            more_names, more_unnamed = _urls(pattern.url_patterns, inner, route)
+            names, unnamed = names | more_names, unnamed | more_unnamed
         elif isinstance(pattern, URLPattern) and pattern.name:
             names.add(namespace + pattern.name)
-    return names
+        elif not namespace.startswith(tuple(NOT_IN_MATRIX)):
+            unnamed.add(route)
+    return names, unnamed
 
 
 def test_the_matrix_lists_every_named_url_of_the_site():
-    site = _named_urls(get_resolver().url_patterns)
+    site = _urls(get_resolver().url_patterns)[0]
     listed = {row.name for row in MATRIX}
 
     forgotten = {name for name in site - listed if not name.startswith(tuple(NOT_IN_MATRIX))}
@@ -267,3 +279,18 @@ def test_access(client, settings, tmp_path, row: Row, role: str):
         assert response.status_code == int(expected)
         if expected == "302":
             assert not response.url.startswith(_login_pages())
+
+
+def test_the_unnamed_routes_are_the_ones_listed():
+    assert _urls(get_resolver().url_patterns)[1] == UNNAMED.keys()
+
+
+@pytest.mark.django_db
+def test_an_export_file_is_never_served_as_media_even_to_its_owner(client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    cast = make_cast()
+    client.force_login(cast.verified)
+
+    response = client.get(f"/{settings.MEDIA_URL.strip('/')}/{cast.run.result.name}")
+
+    assert response.status_code == 404
