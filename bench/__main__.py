@@ -5,11 +5,13 @@ database on that server (created now, dropped at the end) and never touches the 
 """
 
 import argparse
+import json
 import os
 import shutil
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -21,6 +23,7 @@ def _parse() -> argparse.Namespace:
     parser.add_argument("--quick", action="store_true", help="a two-minute smoke run")
     parser.add_argument("--only", nargs="*", default=[], help="scenario module names")
     parser.add_argument("--out", type=Path, help="report path (default docs/benchmarks.md)")
+    parser.add_argument("--render", type=Path, help="only re-render the report from saved rows")
     return parser.parse_args()
 
 
@@ -41,6 +44,8 @@ def _facts(url: str) -> dict[str, str]:
 def main() -> int:
     args = _parse()
     sys.path.insert(0, str(BASE_DIR))
+    if args.render:
+        return render_only(args.render)
     from bench import database
 
     server_url = os.environ.get("DATABASE_URL")
@@ -64,7 +69,7 @@ def _run(args: argparse.Namespace, bench_url: str, started: float) -> int:
     import django
 
     django.setup()
-    from bench import harness, processes, report
+    from bench import harness, processes
 
     facts = _facts(bench_url)
     modules = [
@@ -74,26 +79,52 @@ def _run(args: argparse.Namespace, bench_url: str, started: float) -> int:
         rows, failed = harness.run_all(modules, quick=args.quick)
     finally:
         processes.stop_all()
-    summaries = harness.summarise(rows)
     default = BASE_DIR / ("docs" if not args.quick else ".data/bench") / "benchmarks.md"
-    out = args.out or default
-    notes = NOTES.read_text() if NOTES.exists() and not args.quick else ""
-    report.write(
-        out,
-        summaries=summaries,
-        modules=modules,
-        facts=facts,
-        quick=args.quick,
-        elapsed=time.monotonic() - started,
-        notes=notes,
+    results = (args.out or default).with_suffix(".json")
+    results.parent.mkdir(parents=True, exist_ok=True)
+    results.write_text(
+        json.dumps(
+            {
+                "generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+                "quick": args.quick,
+                "elapsed": time.monotonic() - started,
+                "facts": facts,
+                "rows": rows,
+            },
+            indent=1,
+        )
     )
-    report.chart(out.with_suffix(".png"), summaries)
-    print(f"[bench] wrote {out} and {out.with_suffix('.png')}")
+    _render(results, modules)
     if failed:
         print(f"[bench] failed: {', '.join(failed)}; logs in {processes.LOG_DIR}", file=sys.stderr)
     else:
         shutil.rmtree(processes.LOG_DIR, ignore_errors=True)
     return 1 if failed else 0
+
+
+def _render(results: Path, modules: list) -> None:
+    """The report and the chart beside `results` (the rows of one run, saved as JSON)."""
+    from bench import harness, report
+
+    saved = json.loads(results.read_text())
+    summaries = harness.summarise(saved["rows"])
+    out = results.with_suffix(".md")
+    notes = NOTES.read_text() if NOTES.exists() and not saved["quick"] else ""
+    report.write(out, summaries=summaries, modules=modules, saved=saved, notes=notes)
+    report.chart(out.with_suffix(".png"), summaries)
+    print(f"[bench] wrote {out} and {out.with_suffix('.png')}")
+
+
+def render_only(results: Path) -> int:
+    """Re-render docs from saved rows (after editing bench/NOTES.md), without measuring again."""
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+    django.setup()
+    from bench import harness
+
+    _render(results, harness.discover())
+    return 0
 
 
 if __name__ == "__main__":

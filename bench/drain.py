@@ -53,7 +53,7 @@ def procrastinate_rate(config: Config, *, concurrency: int, count: int) -> float
         task.defer()  # its INSERT notifies the idle workers, which then fetch until empty
         ended = processes.wait_until(
             lambda: queues.procrastinate_pending() == 0,
-            timeout=count / 20,
+            timeout=max(120, count / 10),
             what="the drain",
             watch=workers,
         )
@@ -81,7 +81,7 @@ def celery_rate(*, count: int) -> float:
         )
         ended = processes.wait_until(
             lambda: queues.celery_pending() == 0,
-            timeout=count / 20,
+            timeout=max(120, count / 10),
             what="the Celery drain",
             watch=[worker],
         )

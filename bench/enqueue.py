@@ -24,11 +24,11 @@ def _rate(count: int, action) -> float:
 
 def _procrastinate_one_by_one(count: int) -> None:
     for _ in range(count):
-        tasks.noop_async.defer()
+        tasks.noop.defer()
 
 
 def _procrastinate_batch(count: int) -> None:
-    tasks.noop_async.batch_defer(*({} for _ in range(count)))
+    tasks.noop.batch_defer(*({} for _ in range(count)))
 
 
 def _celery_one_by_one(count: int) -> None:

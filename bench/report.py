@@ -6,7 +6,6 @@ A scenario module may declare TARGETS, each {"label", "metric", "variant", "fiel
 
 import os
 import platform
-from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 from types import ModuleType
@@ -130,14 +129,12 @@ def write(
     *,
     summaries: list[Summary],
     modules: list[ModuleType],
-    facts: dict[str, str],
-    quick: bool,
-    elapsed: float,
+    saved: dict,
     notes: str,
 ) -> None:
     by_name = {getattr(m, "SCENARIO", m.__name__): m for m in modules}
-    now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    mode = "quick smoke run (`make bench QUICK=1`)" if quick else "full run (`make bench`)"
+    now, elapsed = saved["generated"], saved["elapsed"]
+    mode = "quick smoke run (`make bench QUICK=1`)" if saved["quick"] else "full run (`make bench`)"
     lines = [
         "# Benchmarks",
         "",
@@ -145,11 +142,12 @@ def write(
         "",
         "Medians of every run, with the spread (min–max). Comparisons are measured interleaved",
         "in one run (A B A B …) and reported as ratios computed round by round: absolute numbers",
-        "on this shared machine drift between runs, ratios much less.",
+        "on this shared machine drift between runs, ratios much less. The rows behind these",
+        "tables are saved in benchmarks.json beside this file.",
         "",
         "## Machine",
         "",
-        *machine(facts),
+        *machine(saved["facts"]),
         *targets(summaries, modules),
         *scenario_tables(summaries, by_name),
     ]
