@@ -69,6 +69,14 @@ def registered_workers() -> int:
     return sql_value("SELECT count(*) FROM procrastinate_workers")
 
 
+def listening_connections() -> int:
+    """Worker connections whose last statement was LISTEN: those workers hear the next NOTIFY."""
+    return sql_value(
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+        " AND query LIKE 'LISTEN %%'"
+    )
+
+
 def reset_procrastinate() -> None:
     with connection.cursor() as cursor:
         cursor.execute(
