@@ -3,7 +3,7 @@
 import os
 import time
 
-from bench import celery_app, processes, queues, tasks
+from bench import celery_app, harness, processes, queues, tasks
 from bench.queues import Config
 
 ORDER = 30
@@ -91,15 +91,7 @@ def celery_rate(*, count: int) -> float:
 
 
 def row(variant: str, rep: int, value: float | None, **extra) -> dict:
-    return {
-        "scenario": SCENARIO,
-        "metric": "no-op jobs",
-        "variant": variant,
-        "rep": rep,
-        "value": value,
-        "unit": "jobs/s",
-        **extra,
-    }
+    return harness.row(SCENARIO, "no-op jobs", variant, value, "jobs/s", rep=rep, **extra)
 
 
 def run(*, quick: bool) -> list[dict]:

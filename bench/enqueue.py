@@ -2,7 +2,7 @@
 
 import time
 
-from bench import celery_app, queues, tasks
+from bench import celery_app, harness, queues, tasks
 
 ORDER = 20
 INTERLEAVED = True
@@ -37,15 +37,7 @@ def _celery_one_by_one(count: int) -> None:
 
 
 def _row(metric: str, variant: str, rep: int, value: float | None, **extra) -> dict:
-    return {
-        "scenario": SCENARIO,
-        "metric": metric,
-        "variant": variant,
-        "rep": rep,
-        "value": value,
-        "unit": "jobs/s",
-        **extra,
-    }
+    return harness.row(SCENARIO, metric, variant, value, "jobs/s", rep=rep, **extra)
 
 
 def run(*, quick: bool) -> list[dict]:

@@ -6,6 +6,7 @@ The plug-in contract: any module in bench/ with `run(*, quick: bool) -> list[dic
   "rep"       repetition index, pairs variants measured in the same round for ratios,
   "baseline"  the variant of the same metric this one is divided by, round by round,
   "note"      why `value` is None (e.g. "skipped: no Redis").
+`row()` below builds one.
 Optional module attributes: ORDER (int, sort key), INTERLEAVED (True when run() already repeats
 and interleaves its variants itself; otherwise the harness calls run() 3 times, once when quick),
 DESCRIPTION (a paragraph for the report), TARGETS (see report.py).
@@ -38,6 +39,18 @@ class Summary:
     @property
     def median(self) -> float | None:
         return statistics.median(self.values) if self.values else None
+
+
+def row(scenario: str, metric: str, variant: str, value: float | None, unit: str, **extra) -> dict:
+    """One result row in the plug-in contract's shape."""
+    return {
+        "scenario": scenario,
+        "metric": metric,
+        "variant": variant,
+        "value": value,
+        "unit": unit,
+        **extra,
+    }
 
 
 def discover() -> list[ModuleType]:

@@ -5,7 +5,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench import celery_app, probe, processes, queues, tasks
+from bench import celery_app, harness, probe, processes, queues, tasks
 
 ORDER = 40
 INTERLEAVED = True
@@ -89,6 +89,10 @@ def _celery(count: int) -> tuple[float, float]:
     )
 
 
+def _row(metric: str, variant: str, rep: int, value: float | None, **extra) -> dict:
+    return harness.row(SCENARIO, metric, variant, value, "ms", rep=rep, **extra)
+
+
 def run(*, quick: bool) -> list[dict]:
     count, rounds = (60, 1) if quick else (500, 3)
     redis_up = queues.redis_available()
@@ -107,15 +111,3 @@ def run(*, quick: bool) -> list[dict]:
                 _row("p99", variant, rep, p99, **extra),
             ]
     return rows
-
-
-def _row(metric: str, variant: str, rep: int, value: float | None, **extra) -> dict:
-    return {
-        "scenario": SCENARIO,
-        "metric": metric,
-        "variant": variant,
-        "rep": rep,
-        "value": value,
-        "unit": "ms",
-        **extra,
-    }

@@ -2,6 +2,7 @@
 
 import atexit
 import contextlib
+import itertools
 import os
 import signal
 import subprocess
@@ -14,21 +15,24 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 LOG_DIR = Path(tempfile.mkdtemp(prefix="quick-publisher-bench-"))
 _running: dict[int, subprocess.Popen] = {}
+_logs: dict[int, Path] = {}
+_numbers = itertools.count()
 
 
 def start(command: list[str], *, env: dict[str, str], name: str) -> subprocess.Popen:
     """Start `command` in a new session: its children (Celery's pool) get its PID as group id."""
-    log = (LOG_DIR / f"{name}-{len(_running)}.log").open("w")
-    process = subprocess.Popen(
-        command,
-        cwd=BASE_DIR,
-        env={**os.environ, **env},
-        stdin=subprocess.DEVNULL,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    process.log_path = Path(log.name)  # type: ignore[attr-defined]
+    path = LOG_DIR / f"{name}-{next(_numbers)}.log"
+    with path.open("w") as log:
+        process = subprocess.Popen(
+            command,
+            cwd=BASE_DIR,
+            env={**os.environ, **env},
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    _logs[process.pid] = path
     _running[process.pid] = process
     return process
 
@@ -62,7 +66,7 @@ def stop_all() -> None:
 
 def check_alive(process: subprocess.Popen) -> None:
     if process.poll() is not None:
-        tail = process.log_path.read_text()[-2000:]  # type: ignore[attr-defined]
+        tail = _logs[process.pid].read_text()[-2000:]
         raise RuntimeError(f"worker exited with {process.returncode}:\n{tail}")
 
 

@@ -1,6 +1,6 @@
 """Each configuration change, measured against the one before it in the same round."""
 
-from bench import drain, queues
+from bench import drain, harness, queues
 from bench.queues import Config
 
 ORDER = 50
@@ -38,15 +38,7 @@ def run(*, quick: bool) -> list[dict]:
             rate = drain.procrastinate_rate(config, concurrency=CONCURRENCY, count=count)
             extra = {"baseline": compared_with.label} if compared_with else {}
             rows.append(
-                {
-                    "scenario": SCENARIO,
-                    "metric": "no-op drain",
-                    "variant": config.label,
-                    "rep": rep,
-                    "value": rate,
-                    "unit": "jobs/s",
-                    **extra,
-                }
+                harness.row(SCENARIO, "no-op drain", config.label, rate, "jobs/s", rep=rep, **extra)
             )
     queues.reset_procrastinate()
     return rows

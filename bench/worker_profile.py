@@ -9,7 +9,7 @@ from pathlib import Path
 
 from django.db import connection
 
-from bench import processes, queues, tasks
+from bench import harness, processes, queues, tasks
 
 ORDER = 90
 INTERLEAVED = True
@@ -110,14 +110,7 @@ def _statements() -> list[tuple[str, float, int]]:
 
 
 def _row(metric: str, variant: str, value: float | None, unit: str = "% of samples", **kw) -> dict:
-    return {
-        "scenario": SCENARIO,
-        "metric": metric,
-        "variant": variant,
-        "value": value,
-        "unit": unit,
-        **kw,
-    }
+    return harness.row(SCENARIO, metric, variant, value, unit, **kw)
 
 
 def run(*, quick: bool) -> list[dict]:

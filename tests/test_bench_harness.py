@@ -19,6 +19,12 @@ def _drain(variant: str, rep: int, value: float | None, **extra) -> dict:
     }
 
 
+def _report(folder, rows: list[dict], modules: list) -> str:
+    path = folder / "benchmarks.md"
+    report.write(path, summaries=harness.summarise(rows), modules=modules, saved=SAVED, notes="")
+    return path.read_text()
+
+
 def test_ratios_pair_each_variant_with_its_baseline_measured_in_the_same_round():
     rows = [
         _drain("Celery", 0, 100.0),
@@ -45,18 +51,10 @@ def test_rows_without_a_variant_are_reported_under_the_default_variant(tmp_path)
     )
 
     rows = harness.run_module(dashboard, quick=False)
-    report.write(
-        tmp_path / "b.md",
-        summaries=harness.summarise(rows),
-        modules=[dashboard],
-        saved=SAVED,
-        notes="",
-    )
+    text = _report(tmp_path, rows, [dashboard])
 
     assert len(rows) == 3, "a module that does not interleave itself is run three times"
-    assert (
-        "| page | Quick Publisher | 42.0 | 42.0–42.0 | 3 | ms |" in (tmp_path / "b.md").read_text()
-    )
+    assert "| page | Quick Publisher | 42.0 | 42.0–42.0 | 3 | ms |" in text
 
 
 def test_a_skipped_comparison_shows_its_reason_and_its_target_as_not_measured(tmp_path):
@@ -79,14 +77,7 @@ def test_a_skipped_comparison_shows_its_reason_and_its_target_as_not_measured(tm
         _drain("Procrastinate", 0, 300.0, baseline="Celery"),
     ]
 
-    report.write(
-        tmp_path / "b.md",
-        summaries=harness.summarise(rows),
-        modules=[scenario],
-        saved=SAVED,
-        notes="",
-    )
+    text = _report(tmp_path, rows, [scenario])
 
-    text = (tmp_path / "b.md").read_text()
     assert "| no-op jobs | Celery | skipped: no Redis |" in text
     assert "| drain ≥ 1.0× Celery | — | not measured |" in text
