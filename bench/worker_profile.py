@@ -10,14 +10,17 @@ from pathlib import Path
 from django.db import connection
 
 from bench import harness, processes, queues, tasks
+from bench.queues import Config
 
 ORDER = 90
 INTERLEAVED = True
 SCENARIO = "Profile: one Procrastinate worker draining no-op jobs"
 CONCURRENCY = 4
+PROJECT_DEFAULTS = Config("project defaults")
 DESCRIPTION = f"""
-py-spy samples one `manage.py procrastinate worker` (tuned configuration, concurrency
-{CONCURRENCY}) while it drains a backlog alone. "Self" shares say which library's code was on CPU;
+py-spy samples one `manage.py procrastinate worker` (project defaults: `def` task, asyncio's own
+event loop, whose Python frames py-spy can name; concurrency {CONCURRENCY}) while it drains a
+backlog alone. "Self" shares say which library's code was on CPU;
 "inside" shares count samples anywhere under a function, so they overlap. Idle waits are not
 sampled. Server-side statement times come from pg_stat_statements when the server preloads it.
 """
@@ -116,9 +119,9 @@ def _row(metric: str, variant: str, value: float | None, unit: str = "% of sampl
 def run(*, quick: bool) -> list[dict]:
     count, seconds = (1_500, 2) if quick else (12_000, 12)
     queues.reset_procrastinate()
-    getattr(tasks, queues.TUNED.task).batch_defer(*({} for _ in range(count)))
+    tasks.noop.batch_defer(*({} for _ in range(count)))
     _reset_statements()
-    worker = queues.procrastinate_worker(queues.TUNED, concurrency=CONCURRENCY)
+    worker = queues.procrastinate_worker(PROJECT_DEFAULTS, concurrency=CONCURRENCY)
     with tempfile.TemporaryDirectory() as folder:
         output = Path(folder, "profile.txt")
         try:
