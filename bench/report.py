@@ -177,7 +177,7 @@ def chart(path: Path, summaries: list[Summary]) -> None:
         gridspec_kw={"height_ratios": heights},
     )
     for ax, ((scenario, unit), group) in zip(axes[:, 0], panels.items(), strict=False):
-        labels = [f"{s.metric} · {s.variant}" for s in group]
+        labels = [f"{s.metric} · {s.variant}".replace("`", "") for s in group]
         medians = [s.median for s in group]
         low = [m - min(s.values) for m, s in zip(medians, group, strict=True)]
         high = [max(s.values) - m for m, s in zip(medians, group, strict=True)]
