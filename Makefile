@@ -50,6 +50,18 @@ chromium:
 	  || echo "apt-get could not install Chromium: the browser tests will say so"; \
 	fi
 
+# Benchmarks (bench/, docs/benchmarks.md): Celery, Redis client, matplotlib and py-spy are
+# benchmark-only, installed here and never by `make install`. QUICK=1 is the CI smoke run.
+BENCH_STAMP := $(VENV)/.installed-bench
+QUICK ?=
+
+bench: $(BENCH_STAMP)
+	@$(DB) $(PY) -m bench $(if $(filter 1 yes true,$(QUICK)),--quick)
+
+$(BENCH_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev,bench]'
+	@touch $(BENCH_STAMP)
+
 # Stops the embedded server and deletes its data (demo content included).
 clean-data:
 	-@$(PY) -m project.devdb stop
