@@ -81,10 +81,15 @@ def scheduled_post(*, followers: int, delay: float) -> list[int]:
 
 def rescue_loop(*, interval: float) -> None:
     """The ops periodic rescue, on a test-sized period instead of once a minute."""
+    from django.db import DatabaseError, connection
+
     from ops.maintenance import rescue_stalled_jobs
 
     while True:
-        rescue_stalled_jobs()
+        try:
+            rescue_stalled_jobs()
+        except DatabaseError:
+            connection.close()  # the database is restarting: like the periodic job, try again
         time.sleep(interval)
 
 
