@@ -33,6 +33,10 @@ def test_postgres_paused_for_ten_seconds_loses_no_job_and_sends_each_email_once(
     )
 
 
+def doing(cluster) -> int:
+    return cluster.sql("SELECT count(*) FROM procrastinate_jobs WHERE status = 'doing'")[0][0]
+
+
 def get(url: str) -> tuple[int, str]:
     try:
         with urllib.request.urlopen(url, timeout=10) as response:
@@ -48,8 +52,9 @@ def test_postgres_restarted_in_immediate_mode_under_load_loses_nothing(faults):
     wait_until(lambda: get(base + "/")[0] == 200, timeout=30, what="the web server")
     slots = [faults.processes.worker() for _ in range(2)]
     faults.processes.rescuer()
-    faults.scenario("slow-welcomes", prefix="slow", count=10, seconds=1)
     faults.scenario("signups", prefix="before", count=10)
+    faults.scenario("slow-welcomes", prefix="slow", count=10, seconds=1)
+    wait_until(lambda: doing(faults.cluster) >= 4, timeout=30, what="jobs in flight")
 
     faults.cluster.stop(mode="immediate")
     pages = [get(base + "/") for _ in range(3)]
@@ -75,9 +80,9 @@ def test_every_worker_connection_terminated_loses_nothing(faults):
     for _ in range(2):
         faults.processes.worker()
     faults.processes.rescuer()
-    faults.scenario("slow-welcomes", prefix="slow", count=10, seconds=1)
     faults.scenario("signups", prefix="signup", count=10)
-    wait_until(lambda: len(faults.sink.messages) >= 2, timeout=30, what="work in progress")
+    faults.scenario("slow-welcomes", prefix="slow", count=10, seconds=2)
+    wait_until(lambda: doing(faults.cluster) >= 4, timeout=30, what="jobs in flight")
 
     terminated = faults.cluster.sql(
         "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
