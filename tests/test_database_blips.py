@@ -32,7 +32,9 @@ def test_templates(settings):
 
 
 def job(*, attempts: int) -> Job:
-    return Job(id=1, queue="emails", lock=None, queueing_lock=None, task_name="t", attempts=attempts)
+    return Job(
+        id=1, queue="emails", lock=None, queueing_lock=None, task_name="t", attempts=attempts
+    )
 
 
 def wait(exception: BaseException) -> float:

@@ -77,7 +77,7 @@ class Cluster:
         self._pg_ctl("-w", "-o", '-h ""', "-o", f"-k {self.socket_dir}", "-l", log, "start")
 
     def ensure_running(self) -> None:
-        """After a test, whatever fault it left behind: resume a paused server, start a stopped one."""
+        """Undo whatever fault a test left behind: resume a paused server, start a stopped one."""
         if (self.datadir / "postmaster.pid").exists():
             self.resume(self.processes())
         else:

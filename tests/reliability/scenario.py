@@ -70,8 +70,12 @@ def scheduled_post(*, followers: int, delay: float) -> list[int]:
     from accounts.models import User
     from blog.models import Follow, Post
 
-    author = User.objects.create_user("author", "author@example.com", email_verified_at=timezone.now())
-    readers = [User.objects.create_user(f"reader{n}", f"reader{n}@example.com") for n in range(followers)]
+    author = User.objects.create_user(
+        "author", "author@example.com", email_verified_at=timezone.now()
+    )
+    readers = [
+        User.objects.create_user(f"reader{n}", f"reader{n}@example.com") for n in range(followers)
+    ]
     for reader in readers:
         Follow.start(follower=reader, author=author)
     post = Post.objects.create(author=author, title="Fault-tolerant publishing", body="Body")

@@ -44,9 +44,9 @@ def test_three_workers_sharing_the_periodic_tasks_run_each_tick_once(faults):
 
     assert duplicated_ticks(faults.cluster) == []
     assert report_ticks(faults.cluster), "the daily-report tick ran"
-    assert faults.cluster.sql("SELECT count(*), count(DISTINCT author_id) FROM reports_dailyreport") == [
-        (AUTHORS, AUTHORS)
-    ]
+    assert faults.cluster.sql(
+        "SELECT count(*), count(DISTINCT author_id) FROM reports_dailyreport"
+    ) == [(AUTHORS, AUTHORS)]
     assert_invariants(
         faults.cluster, faults.sink, addresses=[f"author{n}@example.com" for n in range(AUTHORS)]
     )
@@ -61,8 +61,9 @@ def test_a_worker_clock_stepped_back_and_forward_sends_the_daily_report_once(fau
     for number, clock in enumerate(clocks, start=1):
         slot = faults.processes.worker(FAKETIME=f"@{clock}", REPORTS_DAILY_TIME="08:00")
         wait_until(
-            lambda n=number: len(report_ticks(faults.cluster)) == n
-            and not unfinished_jobs(faults.cluster),
+            lambda n=number: (
+                len(report_ticks(faults.cluster)) == n and not unfinished_jobs(faults.cluster)
+            ),
             timeout=45,
             what=f"the tick at {clock}",
         )
