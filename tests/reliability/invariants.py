@@ -9,6 +9,14 @@ from tests.reliability.processes import wait_until
 UNFINISHED = ("todo", "doing")
 
 
+def addresses(prefix: str, count: int) -> list[str]:
+    return [f"{prefix}{n}@example.com" for n in range(count)]
+
+
+def jobs_in_flight(cluster: Cluster) -> int:
+    return cluster.sql("SELECT count(*) FROM procrastinate_jobs WHERE status = 'doing'")[0][0]
+
+
 def unfinished_jobs(cluster: Cluster) -> list[tuple]:
     return cluster.sql(
         "SELECT id, task_name, status FROM procrastinate_jobs WHERE status = ANY(%s) ORDER BY id",

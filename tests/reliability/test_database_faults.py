@@ -4,12 +4,13 @@ import time
 import urllib.error
 import urllib.request
 
-from tests.reliability.invariants import assert_invariants, wait_for_recovery
+from tests.reliability.invariants import (
+    addresses,
+    assert_invariants,
+    jobs_in_flight,
+    wait_for_recovery,
+)
 from tests.reliability.processes import wait_until
-
-
-def addresses(prefix: str, count: int) -> list[str]:
-    return [f"{prefix}{n}@example.com" for n in range(count)]
 
 
 def test_postgres_paused_for_ten_seconds_loses_no_job_and_sends_each_email_once(faults):
@@ -33,10 +34,6 @@ def test_postgres_paused_for_ten_seconds_loses_no_job_and_sends_each_email_once(
     )
 
 
-def doing(cluster) -> int:
-    return cluster.sql("SELECT count(*) FROM procrastinate_jobs WHERE status = 'doing'")[0][0]
-
-
 def get(url: str) -> tuple[int, str]:
     try:
         with urllib.request.urlopen(url, timeout=10) as response:
@@ -54,7 +51,7 @@ def test_postgres_restarted_in_immediate_mode_under_load_loses_nothing(faults):
     faults.processes.rescuer()
     faults.scenario("signups", prefix="before", count=10)
     faults.scenario("slow-welcomes", prefix="slow", count=10, seconds=1)
-    wait_until(lambda: doing(faults.cluster) >= 4, timeout=30, what="jobs in flight")
+    wait_until(lambda: jobs_in_flight(faults.cluster) >= 4, timeout=30, what="jobs in flight")
 
     faults.cluster.stop(mode="immediate")
     pages = [get(base + "/") for _ in range(3)]
@@ -82,7 +79,7 @@ def test_every_worker_connection_terminated_loses_nothing(faults):
     faults.processes.rescuer()
     faults.scenario("signups", prefix="signup", count=10)
     faults.scenario("slow-welcomes", prefix="slow", count=10, seconds=2)
-    wait_until(lambda: doing(faults.cluster) >= 4, timeout=30, what="jobs in flight")
+    wait_until(lambda: jobs_in_flight(faults.cluster) >= 4, timeout=30, what="jobs in flight")
 
     terminated = faults.cluster.sql(
         "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"

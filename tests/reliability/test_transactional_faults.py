@@ -1,43 +1,15 @@
 """A transaction that fails after deferring takes its jobs with it: in requests and in tasks."""
 
-import http.cookiejar
-import re
 import urllib.error
-import urllib.parse
-import urllib.request
 
-from tests.reliability.invariants import assert_invariants, wait_for_recovery
+from tests.reliability.invariants import addresses, assert_invariants, wait_for_recovery
 from tests.reliability.processes import wait_until
-
-
-def answers(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2):
-            return True
-    except OSError:
-        return False
+from tests.test_make_run import answers, sign_up
 
 
 def post_signup(base: str, username: str) -> tuple[int, str]:
-    jar = http.cookiejar.CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    form = opener.open(f"{base}/accounts/signup/", timeout=10).read().decode()
-    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
-    fields = {
-        "csrfmiddlewaretoken": csrf,
-        "username": username,
-        "email": f"{username}@example.com",
-        "password1": "a long and unusual passphrase 42",
-        "password2": "a long and unusual passphrase 42",
-    }
-    request = urllib.request.Request(
-        f"{base}/accounts/signup/",
-        data=urllib.parse.urlencode(fields).encode(),
-        headers={"Referer": f"{base}/accounts/signup/"},
-    )
     try:
-        with opener.open(request, timeout=10) as response:
-            return response.status, response.read().decode()
+        return sign_up(base, username), ""
     except urllib.error.HTTPError as error:
         return error.code, error.read().decode()
 
@@ -79,6 +51,4 @@ def test_a_publish_job_that_fails_after_deferring_the_fan_out_leaves_no_children
         "SELECT count(*) FROM procrastinate_jobs WHERE task_name = 'notify_followers_batch'"
     )
     assert batches == [(3,)], "only the committed attempt's three batches exist"
-    assert_invariants(
-        faults.cluster, faults.sink, addresses=[f"reader{n}@example.com" for n in range(5)]
-    )
+    assert_invariants(faults.cluster, faults.sink, addresses=addresses("reader", 5))
