@@ -8,12 +8,12 @@ STAMP := $(VENV)/.installed
 DB := $(PY) -m project.devdb run --
 PYTEST_ARGS ?=
 
-.PHONY: run test worker lint format install bench migrate clean-data chromium
+.PHONY: run test worker lint format install bench migrate clean-data chromium faketime
 
 run: $(STAMP)
 	@$(DB) $(PY) -m project.devserver
 
-test: $(STAMP) chromium
+test: $(STAMP) chromium faketime
 	@$(DB) $(PY) -m pytest $(PYTEST_ARGS)
 
 worker: $(STAMP)
@@ -61,6 +61,16 @@ bench: $(BENCH_STAMP)
 $(BENCH_STAMP): $(STAMP)
 	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev,bench]'
 	@touch $(BENCH_STAMP)
+
+# The fault suite (tests/reliability) steps a worker's clock with Debian's libfaketime; without root
+# or apt-get nothing is installed and that one test reports itself skipped.
+faketime:
+	@if ! command -v faketime >/dev/null && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "installing libfaketime for the fault suite (apt-get install faketime)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive NEEDRESTART_SUSPEND=1 apt-get install -y -qq \
+	    --no-install-recommends faketime >/dev/null \
+	  || echo "apt-get could not install faketime: the clock-step test will say so"; \
+	fi
 
 # Stops the embedded server and deletes its data (demo content included).
 clean-data:
