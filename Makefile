@@ -8,12 +8,12 @@ STAMP := $(VENV)/.installed
 DB := $(PY) -m project.devdb run --
 PYTEST_ARGS ?=
 
-.PHONY: run test worker lint security format install bench migrate clean-data chromium
+.PHONY: run test worker lint security format install bench migrate clean-data chromium faketime
 
 run: $(STAMP)
 	@$(DB) $(PY) -m project.devserver
 
-test: $(STAMP) chromium
+test: $(STAMP) chromium faketime
 	@$(DB) $(PY) -m pytest $(PYTEST_ARGS)
 
 worker: $(STAMP)
@@ -52,6 +52,28 @@ chromium:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive NEEDRESTART_SUSPEND=1 apt-get install -y -qq \
 	    --no-install-recommends chromium fonts-liberation >/dev/null \
 	  || echo "apt-get could not install Chromium: the browser tests will say so"; \
+	fi
+
+# Benchmarks (bench/, docs/benchmarks.md): Celery, Redis client, matplotlib and py-spy are
+# benchmark-only, installed here and never by `make install`. QUICK=1 is the CI smoke run.
+BENCH_STAMP := $(VENV)/.installed-bench
+QUICK ?=
+
+bench: $(BENCH_STAMP)
+	@$(DB) $(PY) -m bench $(if $(filter 1 yes true,$(QUICK)),--quick)
+
+$(BENCH_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev,bench]'
+	@touch $(BENCH_STAMP)
+
+# The fault suite (tests/reliability) steps a worker's clock with Debian's libfaketime; without root
+# or apt-get nothing is installed and that one test reports itself skipped.
+faketime:
+	@if ! command -v faketime >/dev/null && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "installing libfaketime for the fault suite (apt-get install faketime)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive NEEDRESTART_SUSPEND=1 apt-get install -y -qq \
+	    --no-install-recommends faketime >/dev/null \
+	  || echo "apt-get could not install faketime: the clock-step test will say so"; \
 	fi
 
 # Stops the embedded server and deletes its data (demo content included).

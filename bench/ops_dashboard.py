@@ -18,6 +18,15 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "project.settings")
 
+SCENARIO = "Ops dashboard over big job tables"
+DESCRIPTION = (
+    "Every staff dashboard page and /metrics timed with 1,000,000 finished and 100,000 waiting jobs"
+    " (quick mode: 50,000 and 5,000) with their events and stored attempts, and the worker's fetch"
+    " (procrastinate_fetch_job_v2, with the ops pause and rate-limit checks) against the same fetch"
+    " on empty tables. Seeded once; three rounds. Query plans: docs/operations.md."
+)
+INTERLEAVED = True
+ROUNDS = 3
 FULL = {"finished": 1_000_000, "waiting": 100_000}
 QUICK = {"finished": 50_000, "waiting": 5_000}
 QUEUES = ["emails", "reports", "maintenance", "blog"]
@@ -104,11 +113,45 @@ def _seed(cursor, *, finished: int, waiting: int) -> None:
     cursor.execute("ANALYZE")
 
 
+PAGES = (
+    "overview",
+    "jobs, no filter",
+    "jobs, failed",
+    "jobs, emails waiting",
+    "jobs, task older than 1 day",
+    "job page",
+    "bulk retry confirm, failed",
+    "workers",
+    "periodic tasks",
+    "metrics",
+)
+TARGETS = [
+    {
+        "label": f"GET {page} < 1 s",
+        "metric": f"GET {page}",
+        "variant": "Quick Publisher",
+        "field": "median",
+        "op": "<=",
+        "limit": 1000,
+    }
+    for page in PAGES
+] + [
+    {
+        "label": "worker fetch with full tables no slower than with empty ones",
+        "metric": "worker fetch",
+        "variant": "full tables",
+        "field": "ratio",
+        "op": "<=",
+        "limit": 1.0,
+    }
+]
+
+
 def _pages() -> dict[str, str]:
     from django.urls import reverse
 
     jobs = reverse("ops:jobs")
-    return {
+    pages = {
         "overview": reverse("ops:overview"),
         "jobs, no filter": jobs,
         "jobs, failed": f"{jobs}?status=failed",
@@ -120,6 +163,8 @@ def _pages() -> dict[str, str]:
         "periodic tasks": reverse("ops:periodic"),
         "metrics": reverse("ops:metrics"),
     }
+    assert tuple(pages) == PAGES
+    return pages
 
 
 def run(*, quick: bool) -> list[dict]:
@@ -131,7 +176,6 @@ def run(*, quick: bool) -> list[dict]:
     from django.test.utils import setup_test_environment
 
     sizes = QUICK if quick else FULL
-    scenario = f"ops dashboard, {sizes['finished']:,} finished + {sizes['waiting']:,} waiting jobs"
     setup_test_environment()
     connection.settings_dict["TEST"]["NAME"] = "bench_ops_dashboard"
     original_name = connection.settings_dict["NAME"]
@@ -144,18 +188,18 @@ def run(*, quick: bool) -> list[dict]:
 
         with connection.cursor() as cursor:
             app.tasks["ops.prune_finished_jobs"].defer(timestamp=0)
-            empty_fetch = _fetch_ms(cursor)
+            rows += [_fetch_row("empty tables", _fetch_ms(cursor), r) for r in range(ROUNDS)]
             cursor.execute("TRUNCATE procrastinate_jobs, procrastinate_workers CASCADE")
             _seed(cursor, **sizes)
-            full_fetch = _fetch_ms(cursor)
-        rows.append(_row(scenario, "worker fetch, empty tables", empty_fetch))
-        rows.append(_row(scenario, "worker fetch, full tables", full_fetch))
+            rows += [_fetch_row("full tables", _fetch_ms(cursor), r) for r in range(ROUNDS)]
         client = Client()
         client.force_login(User.objects.create_user("bench", is_staff=True))
-        for name, url in _pages().items():
+        for url in _pages().values():
             status = client.get(url).status_code
             assert status == 200, f"{url} answered {status}"
-            rows.append(_row(scenario, f"GET {name}", _median_ms(lambda u=url: client.get(u), 3)))
+        for rep in range(ROUNDS):
+            for name, url in _pages().items():
+                rows.append(_row(f"GET {name}", _median_ms(lambda u=url: client.get(u), 1), rep))
         if "--explain" in sys.argv:
             _explain()
     finally:
@@ -163,8 +207,13 @@ def run(*, quick: bool) -> list[dict]:
     return rows
 
 
-def _row(scenario: str, metric: str, value: float) -> dict:
-    return {"scenario": scenario, "metric": metric, "value": value, "unit": "ms"}
+def _fetch_row(variant: str, value: float, rep: int) -> dict:
+    baseline = {"baseline": "empty tables"} if variant == "full tables" else {}
+    return {**_row("worker fetch", value, rep), "variant": variant, **baseline}
+
+
+def _row(metric: str, value: float, rep: int) -> dict:
+    return {"scenario": SCENARIO, "metric": metric, "value": value, "unit": "ms", "rep": rep}
 
 
 def _explain() -> None:

@@ -17,7 +17,8 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
+from django.db import connection as db_connection
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 
@@ -94,6 +95,7 @@ def _permanent(exc: smtplib.SMTPException) -> PermanentEmailError | None:
 
 
 def _send_once(email: Email, connection) -> bool:
+    handed_over = False
     try:
         with transaction.atomic():
             Delivery.objects.create(key=email.key, purpose=email.purpose, recipient=email.to_user)
@@ -106,10 +108,28 @@ def _send_once(email: Email, connection) -> bool:
                 if permanent:
                     raise permanent from exc
                 raise
+            handed_over = True
     except IntegrityError:
         logger.info("email %s was already sent; not sending it again", email.key)
         return False
+    except DatabaseError:
+        if not handed_over or db_connection.in_atomic_block:
+            raise
+        _record_lost_delivery(email)
     return True
+
+
+def _record_lost_delivery(email: Email) -> None:
+    """The SMTP server took the message but the COMMIT of its row failed (a connection cut).
+
+    Recorded again on a fresh connection, or the job's retry would send the email a second time.
+    If the database is really down this fails too, and the retry does send it again.
+    """
+    logger.warning("email %s was sent but its delivery row was lost; recording it again", email.key)
+    db_connection.close()
+    Delivery.objects.get_or_create(
+        key=email.key, defaults={"purpose": email.purpose, "recipient": email.to_user}
+    )
 
 
 def send(email: Email) -> bool:

@@ -40,9 +40,13 @@ class Backoff(BaseRetryStrategy):
     max_wait: float = 15 * 60.0
     jitter: float = 0.2
     retry_on: Iterable[type[BaseException]] = field(default=(), converter=tuple)
+    # A database blip (a restart, a cut connection) is over in seconds, whatever the task's own
+    # failures need: an email job should not wait a minute for it.
+    database_first_wait: float = 2.0
 
-    def wait_before(self, retry_number: int) -> float:
-        base = min(self.first_wait * self.factor**retry_number, self.max_wait)
+    def wait_before(self, retry_number: int, *, first_wait: float | None = None) -> float:
+        first = self.first_wait if first_wait is None else first_wait
+        base = min(first * self.factor**retry_number, self.max_wait)
         return max(0.0, base * random.uniform(1 - self.jitter, 1 + self.jitter))
 
     def get_retry_decision(self, *, exception: BaseException, job: Job) -> RetryDecision | None:
@@ -50,7 +54,11 @@ class Backoff(BaseRetryStrategy):
             return None
         if not isinstance(exception, (*self.retry_on, *TRANSIENT_DATABASE_ERRORS)):
             return None
-        return RetryDecision(retry_in={"seconds": self.wait_before(job.attempts)})
+        first_wait = None
+        if isinstance(exception, TRANSIENT_DATABASE_ERRORS):
+            first_wait = min(self.first_wait, self.database_first_wait)
+        wait = self.wait_before(job.attempts, first_wait=first_wait)
+        return RetryDecision(retry_in={"seconds": wait})
 
 
 # Tasks without a more specific policy: transient database errors only, a few quick retries.

@@ -264,3 +264,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {"procrastinate": {"level": env("PROCRASTINATE_LOG_LEVEL", "WARNING")}},
 }
+
+# --- reliability: fault-injection suite (tests/reliability/, docs/reliability.md) ---------------
+# Extra task modules for workers (the suite's test-only tasks); Procrastinate's Django app reads it.
+PROCRASTINATE_IMPORT_PATHS = envlist("PROCRASTINATE_IMPORT_PATHS")
+PROCRASTINATE_WORKER_DEFAULTS["update_heartbeat_interval"] = float(
+    envint("WORKER_HEARTBEAT_SECONDS", 10)
+)
