@@ -1,6 +1,7 @@
 """What a newcomer meets before the first page: settings, the database bootstrap, compose."""
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -195,3 +196,12 @@ def test_docker_compose_accepts_the_file():
     )
 
     assert result.returncode == 0, result.stderr
+
+
+def test_every_environment_variable_the_settings_read_is_documented_in_the_readme():
+    settings_source = (BASE_DIR / "project" / "settings.py").read_text()
+    readme = (BASE_DIR / "README.md").read_text()
+    names = set(re.findall(r'env(?:bool|int|list)?\("([A-Z_]+)"', settings_source))
+
+    assert len(names) > 30
+    assert sorted(name for name in names if f"`{name}`" not in readme) == []
