@@ -1,4 +1,4 @@
-"""Tasks for the ops tests, importable by worker subprocesses (tests.ops_worker_settings)."""
+"""Tasks for the ops tests, loaded by worker subprocesses through PROCRASTINATE_IMPORT_PATHS."""
 
 import asyncio
 import time

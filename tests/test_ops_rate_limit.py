@@ -34,7 +34,8 @@ def start_worker(database_url: str) -> subprocess.Popen:
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
-        "DJANGO_SETTINGS_MODULE": "tests.ops_worker_settings",
+        "PROCRASTINATE_IMPORT_PATHS": "tests.ops_tasks",
+        "WORKER_HEARTBEAT_SECONDS": "1",
         "LOG_LEVEL": "WARNING",
     }
     command = [sys.executable, "manage.py", "procrastinate", "worker", "--queues", ops_tasks.QUEUE]

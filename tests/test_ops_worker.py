@@ -89,7 +89,8 @@ def test_the_job_of_a_killed_worker_is_rescued_and_succeeds_once(
     env = {
         **os.environ,
         "DATABASE_URL": test_database_url,
-        "DJANGO_SETTINGS_MODULE": "tests.ops_worker_settings",
+        "PROCRASTINATE_IMPORT_PATHS": "tests.ops_tasks",
+        "WORKER_HEARTBEAT_SECONDS": "1",
     }
     worker = subprocess.Popen(
         [sys.executable, "manage.py", "procrastinate", "worker", "--queues", ops_tasks.QUEUE],

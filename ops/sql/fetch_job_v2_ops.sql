@@ -1,6 +1,9 @@
--- Procrastinate 3.10's procrastinate_fetch_job_v2 with two additions from ops (docs/operations.md):
--- jobs of paused queues (ops_pausedqueue) are never claimed, and a job whose task or queue is at
--- its global rate limit (ops_ratelimit, counted in ops_ratelimithit) is left waiting.
+-- Procrastinate 3.10's procrastinate_fetch_job_v2 with three additions from ops (docs/operations.md):
+-- jobs of paused queues (ops_pausedqueue) are never claimed; a job whose task or queue is at its
+-- global rate limit (ops_ratelimit, counted in ops_ratelimithit) is left waiting; and a job that
+-- already lost its worker once (a row in ops_jobrescue) runs alone: only a worker running nothing
+-- claims it, and a worker running it claims nothing else. A poison job that kills its worker then
+-- takes no neighbour down with it, so innocent jobs never reach the rescue cap by its fault.
 CREATE OR REPLACE FUNCTION procrastinate_fetch_job_v2(
     target_queue_names character varying[],
     p_worker_id bigint
@@ -13,7 +16,17 @@ DECLARE
 	paused_queues character varying[];
 	blocked_scopes character varying[];
 	limit_row ops_ratelimit;
+	worker_busy boolean;
+	running_rescued boolean;
 BEGIN
+    SELECT count(*) > 0, count(rescued.job_id) > 0
+      INTO worker_busy, running_rescued
+      FROM procrastinate_jobs AS running
+      LEFT JOIN ops_jobrescue AS rescued ON rescued.job_id = running.id
+     WHERE running.worker_id = p_worker_id AND running.status = 'doing';
+    IF running_rescued THEN
+        RETURN found_jobs;
+    END IF;
     paused_queues := ARRAY(SELECT queue_name FROM ops_pausedqueue);
     blocked_scopes := ARRAY(
         SELECT rl.scope FROM ops_ratelimit AS rl
@@ -54,6 +67,7 @@ BEGIN
             AND NOT (jobs.queue_name = ANY(paused_queues))
             AND NOT (('task:' || jobs.task_name) = ANY(blocked_scopes))
             AND NOT (('queue:' || jobs.queue_name) = ANY(blocked_scopes))
+            AND NOT (worker_busy AND EXISTS (SELECT 1 FROM ops_jobrescue WHERE job_id = jobs.id))
         ORDER BY jobs.priority DESC, jobs.id ASC LIMIT 1
         FOR UPDATE OF jobs SKIP LOCKED;
 
