@@ -8,12 +8,12 @@ STAMP := $(VENV)/.installed
 DB := $(PY) -m project.devdb run --
 PYTEST_ARGS ?=
 
-.PHONY: run test worker lint format install bench migrate clean-data
+.PHONY: run test worker lint format install bench migrate clean-data chromium
 
 run: $(STAMP)
 	@$(DB) $(PY) -m project.devserver
 
-test: $(STAMP)
+test: $(STAMP) chromium
 	@$(DB) $(PY) -m pytest $(PYTEST_ARGS)
 
 worker: $(STAMP)
@@ -49,6 +49,18 @@ bench: $(BENCH_STAMP)
 $(BENCH_STAMP): $(STAMP)
 	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev,bench]'
 	@touch $(BENCH_STAMP)
+
+# The browser tests (tests/e2e) drive Debian's Chromium through Playwright; Playwright's own browser
+# downloads are never used. Without root or apt-get nothing is installed and those tests report
+# themselves skipped (under CI=true they fail instead).
+CHROMIUM := /usr/bin/chromium
+chromium:
+	@if [ ! -x $(CHROMIUM) ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "installing Chromium for the browser tests (apt-get install chromium)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive NEEDRESTART_SUSPEND=1 apt-get install -y -qq \
+	    --no-install-recommends chromium fonts-liberation >/dev/null \
+	  || echo "apt-get could not install Chromium: the browser tests will say so"; \
+	fi
 
 # Stops the embedded server and deletes its data (demo content included).
 clean-data:

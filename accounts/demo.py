@@ -11,7 +11,7 @@ STAFF_USERNAME = "admin"
 
 
 def seed(*, site: str) -> list[str]:
-    credentials = settings.BASE_DIR / ".data" / "demo-admin-password"
+    credentials = settings.DEMO_PASSWORD_FILE
     staff = User.objects.filter(username=STAFF_USERNAME).first()
     if staff is None:
         password = secrets.token_urlsafe(12)

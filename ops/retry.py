@@ -2,7 +2,8 @@
 
 Procrastinate's RetryStrategy waits exponentially without jitter or a cap, and retries nothing
 unless told to. `Backoff` adds both, and always retries transient database errors, so jobs
-running while PostgreSQL restarts are retried instead of failing for good.
+running while PostgreSQL restarts are retried instead of failing for good. A job over its time
+limit is never retried: it failed by the operator's own rule.
 """
 
 import random
@@ -14,6 +15,8 @@ from django.db import InterfaceError as DjangoInterfaceError
 from django.db import OperationalError as DjangoOperationalError
 from procrastinate import BaseRetryStrategy, RetryDecision
 from procrastinate.jobs import Job
+
+from ops.limits import TimeLimitExceeded
 
 TRANSIENT_DATABASE_ERRORS: tuple[type[BaseException], ...] = (
     psycopg.OperationalError,
@@ -43,7 +46,7 @@ class Backoff(BaseRetryStrategy):
         return max(0.0, base * random.uniform(1 - self.jitter, 1 + self.jitter))
 
     def get_retry_decision(self, *, exception: BaseException, job: Job) -> RetryDecision | None:
-        if job.attempts + 1 >= self.attempts:
+        if job.attempts + 1 >= self.attempts or isinstance(exception, TimeLimitExceeded):
             return None
         if not isinstance(exception, (*self.retry_on, *TRANSIENT_DATABASE_ERRORS)):
             return None

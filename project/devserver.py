@@ -4,6 +4,7 @@ The worker is supervised: Procrastinate's worker exits when PostgreSQL restarts 
 recycles itself after N jobs), and this loop starts a fresh one. Ctrl-C stops both.
 """
 
+import contextlib
 import os
 import signal
 import socket
@@ -32,21 +33,28 @@ def port_is_free(host: str, port: int) -> bool:
 
 
 def _start(command: list[str]) -> subprocess.Popen:
-    return subprocess.Popen(command, cwd=BASE_DIR)
+    # A process group of its own, so stopping it also stops runserver's autoreload child.
+    return subprocess.Popen(command, cwd=BASE_DIR, start_new_session=True)
 
 
-def _stop(process: subprocess.Popen | None, timeout: float) -> None:
-    if process is None or process.poll() is not None:
-        return
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(timeout)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+def _stop(process: subprocess.Popen, timeout: float) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
 
 
 def supervise(host: str, port: int) -> int:
+    signal.signal(signal.SIGTERM, _interrupt)
     web = _start([*MANAGE, "runserver", f"{host}:{port}"])
     worker = _start([*MANAGE, "procrastinate", "worker"])
     _say(
@@ -75,6 +83,8 @@ def main() -> int:
     if not port_is_free(host, port):
         _say(f"port {port} on {host} is already in use. Pick another one: PORT={port + 1} make run")
         return 2
+    # Links in emails should point at the port this run serves on.
+    os.environ.setdefault("SITE_URL", f"http://{host}:{port}")
     subprocess.run([*MANAGE, "migrate", "--noinput", "-v", "0"], check=True)
     subprocess.run([*MANAGE, "seed_demo", "--site", f"http://{host}:{port}"], check=True)
     return supervise(host, port)

@@ -196,6 +196,29 @@ JOBS_STALL_SECONDS = envint("JOBS_STALL_SECONDS", 60)
 JOBS_RETENTION_SUCCEEDED_DAYS = envint("JOBS_RETENTION_SUCCEEDED_DAYS", 14)
 JOBS_RETENTION_FAILED_DAYS = envint("JOBS_RETENTION_FAILED_DAYS", 90)
 METRICS_TOKEN = env("METRICS_TOKEN")
+# Where `make run` keeps the demo staff password it prints (created once, with the demo content).
+DEMO_PASSWORD_FILE = Path(
+    env("DEMO_PASSWORD_FILE", str(BASE_DIR / ".data" / "demo-admin-password"))
+)
+
+# --- Accounts -----------------------------------------------------------------------------------
+ACCOUNTS_RESEND_INTERVAL_SECONDS = envint("ACCOUNTS_RESEND_INTERVAL_SECONDS", 60)
+ACCOUNTS_RESENDS_PER_DAY = envint("ACCOUNTS_RESENDS_PER_DAY", 5)
+ACCOUNTS_SIGNUPS_PER_IP_PER_HOUR = envint("ACCOUNTS_SIGNUPS_PER_IP_PER_HOUR", 10)
+# Reverse proxies in front of the site that append to X-Forwarded-For (0: use REMOTE_ADDR).
+ACCOUNTS_TRUSTED_PROXIES = envint("ACCOUNTS_TRUSTED_PROXIES", 0)
+
+# --- ops: queue operations (docs/operations.md) ---------------------------------------------------
+from ops.worker import observe_jobs  # noqa: E402  (imports no models: safe at settings time)
+
+PROCRASTINATE_WORKER_DEFAULTS["worker_middleware"] = [observe_jobs]
+PROCRASTINATE_WORKER_DEFAULTS["stalled_worker_timeout"] = float(JOBS_STALL_SECONDS)
+JOBS_RESCUE_MAX = envint("JOBS_RESCUE_MAX", 3)
+JOBS_PRUNE_BATCH = envint("JOBS_PRUNE_BATCH", 1000)
+WORKER_MAX_JOBS = envint("WORKER_MAX_JOBS", 0)
+WORKER_MAX_MEMORY_MB = envint("WORKER_MAX_MEMORY_MB", 0)
+# Global rate limits per queue, e.g. JOBS_QUEUE_RATE_LIMITS="emails=100/m,reports=10/h".
+JOBS_QUEUE_RATE_LIMITS = dict(item.split("=", 1) for item in envlist("JOBS_QUEUE_RATE_LIMITS"))
 
 # --- Security (production) ----------------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -1,6 +1,7 @@
 """What a newcomer meets before the first page: settings, the database bootstrap, compose."""
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -55,16 +56,21 @@ def test_database_url_with_a_socket_directory_and_password_is_parsed():
     assert dburl.parse("postgresql://postgres@/qp?host=%2Ftmp%2Fpg")["HOST"] == "/tmp/pg"
 
 
-@pytest.mark.parametrize("url", ["mysql://root@localhost/x", "postgresql://u@localhost:99999/x"])
-def test_a_malformed_database_url_gets_one_clear_line(url):
-    result = subprocess.run(
+def bootstrap_with(database_url: str) -> subprocess.CompletedProcess:
+    """What `make run` / `make test` do first: reach the database, then run a command."""
+    return subprocess.run(
         [sys.executable, "-m", "project.devdb", "run", "--", "true"],
         cwd=BASE_DIR,
-        env={**os.environ, "DATABASE_URL": url},
+        env={**os.environ, "DATABASE_URL": database_url},
         capture_output=True,
         text=True,
         timeout=60,
     )
+
+
+@pytest.mark.parametrize("url", ["mysql://root@localhost/x", "postgresql://u@localhost:99999/x"])
+def test_a_malformed_database_url_gets_one_clear_line(url):
+    result = bootstrap_with(url)
 
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1
@@ -77,14 +83,7 @@ def test_an_unreachable_database_names_host_and_port_but_never_the_password():
         port = closed.getsockname()[1]
     url = f"postgresql://app:hunter2-secret@127.0.0.1:{port}/quick"
 
-    result = subprocess.run(
-        [sys.executable, "-m", "project.devdb", "run", "--", "true"],
-        cwd=BASE_DIR,
-        env={**os.environ, "DATABASE_URL": url},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = bootstrap_with(url)
 
     assert result.returncode == 2
     assert f"cannot reach PostgreSQL at 127.0.0.1:{port}/quick" in result.stderr
@@ -167,3 +166,32 @@ def test_procrastinate_healthchecks_pass_against_the_configured_database(test_da
 
     assert result.returncode == 0, result.stderr
     assert "OK" in result.stdout
+
+
+def _compose_command() -> list[str] | None:
+    if (
+        shutil.which("docker")
+        and subprocess.run(["docker", "compose", "version"], capture_output=True).returncode == 0
+    ):
+        return ["docker", "compose"]
+    if shutil.which("docker-compose"):
+        return ["docker-compose"]
+    return None
+
+
+def test_docker_compose_accepts_the_file():
+    command = _compose_command()
+    if command is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI must validate compose.yaml: .ci/run installs docker-compose")
+        pytest.skip("no docker compose plugin or docker-compose on this machine")
+
+    result = subprocess.run(
+        [*command, "-f", str(BASE_DIR / "compose.yaml"), "config", "-q"],
+        env={**os.environ, "SECRET_KEY": "compose-config-check"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.returncode == 0, result.stderr

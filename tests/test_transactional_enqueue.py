@@ -6,6 +6,7 @@ from procrastinate.contrib.django import app
 from procrastinate.contrib.django.models import ProcrastinateJob
 
 from accounts.models import User
+from ops.deferring import in_transaction
 
 seen_by_worker: list[tuple[int, str]] = []
 
@@ -48,3 +49,31 @@ def test_the_harness_fails_a_test_whose_job_ended_failed(run_worker):
     with pytest.raises(pytest.fail.Exception, match="tests.record_username"):
         run_worker(queues=["tests"])
     run_worker(queues=["tests"], allow_failed=True)
+
+
+@app.task(name="tests.create_user_then_defer_child", queue="tests")
+def create_user_then_defer_child(*, username: str, fail: bool) -> None:
+    with transaction.atomic():
+        user = User.objects.create_user(username, f"{username}@example.com", "pw-long-enough")
+        in_transaction(record_username).defer(user_id=user.pk)
+        if fail:
+            raise RuntimeError("the task failed after deferring its child")
+
+
+def test_a_task_that_defers_a_child_and_then_fails_leaves_no_child(run_worker):
+    create_user_then_defer_child.defer(username="lin", fail=True)
+
+    run_worker(queues=["tests"], allow_failed=True)
+
+    assert not User.objects.filter(username="lin").exists()
+    assert not ProcrastinateJob.objects.filter(task_name="tests.record_username").exists()
+
+
+def test_a_child_deferred_inside_a_task_commits_with_the_task_and_runs(run_worker):
+    seen_by_worker.clear()
+    create_user_then_defer_child.defer(username="mae", fail=False)
+
+    run_worker(queues=["tests"])
+
+    user = User.objects.get(username="mae")
+    assert seen_by_worker == [(user.pk, "mae")]
