@@ -72,6 +72,7 @@ def run(*, quick: bool) -> list[dict]:
     server, port = workload.gunicorn(env={}, workers=GUNICORN_WORKERS)
     rows = []
     try:
+        hammer(port, post.get_absolute_url(), seconds=1)  # warm-up: each worker loads the app
         for rep in range(rounds):
             before = counts(post)
             started = time.monotonic()

@@ -89,6 +89,8 @@ def measure(*, hasher: str, rounds: int, each: int, env: dict[str, str]) -> list
                 "SIGNUP_SENDS_IN_REQUEST": "1" if variant == INLINE else "",
             }
             servers.append((variant, *workload.gunicorn(env=variant_env, workers=GUNICORN_WORKERS)))
+        for _, _, port in servers:
+            latencies(port, each=1)  # warm-up: each gunicorn worker's first request loads the app
         rows = []
         for rep in range(rounds):
             for variant, _, port in servers:
