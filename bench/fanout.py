@@ -103,12 +103,10 @@ def celery(author, *, sink: Sink, followers: int, rep: int) -> float:
     post = new_post(author, rep, "celery")
     worker = celery_worker(sink)
     try:
-        # Ready once the worker has taken a ping task off the queue.
         expected = sink.count() + followers
-        celery_mail.app.control.ping(timeout=0.5)
         processes.wait_until(
             lambda: bool(celery_mail.app.control.ping(timeout=0.5)),
-            timeout=60, what="the Celery worker", watch=[worker],
+            timeout=60, what="the Celery worker to answer a ping", watch=[worker],
         )  # fmt: skip
         started = time.monotonic()
         # The seed: save the post as published, then one task per follower.
