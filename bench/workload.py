@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from django.db import connection
 
-from bench import processes, queues, smtp_sink
+from bench import processes, smtp_sink
 
 
 class Sink:
@@ -58,6 +58,8 @@ def app_workers(
     *, queues_: list[str], env: dict[str, str], count: int = 2
 ) -> list[subprocess.Popen]:
     """`count` product workers (`manage.py procrastinate worker`) on `queues_`, each listening."""
+    from bench import queues  # imports Redis's client, which `make test` does not install
+
     worker_env = {
         "DJANGO_SETTINGS_MODULE": "bench.settings",
         "LOG_LEVEL": "WARNING",
