@@ -30,7 +30,7 @@ row, SMTP). SMTP sink ceiling: a plain `smtplib` client sending the same number 
 messages over one connection. The three are interleaved, round by round.
 
 Where the time goes (py-spy on both workers, 5,000 followers, while writing this scenario): the
-worker threads spend most of their samples waiting, not computing: 44 % on the sink's SMTP replies
+worker threads spend most of their samples waiting, not computing: 44 % in the SMTP exchange
 (MAIL, RCPT, DATA and the message: four round trips per email), 33 % on PostgreSQL (the delivery
 row's INSERT and its COMMIT, two round trips per email), rendering and signing under 3 %. So a
 batch is bound by per-message round trips times the threads a worker runs at once (Procrastinate
