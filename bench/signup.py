@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 
-from bench import harness, workload
+from bench import harness, queues, workload
 from bench.workload import Sink
 
 ORDER = 50
@@ -23,13 +23,13 @@ DESCRIPTION = f"""
 workers) while the SMTP server takes {SMTP_DELAY * 1000:.0f} ms per message; the figure is the
 signup POST's response time (the form page's GET, for the CSRF token, is not counted). Quick
 Publisher commits the user and the verification job in one transaction and answers; a real worker
-sends the email meanwhile. The other variant is the seed before Celery: the same product signup
-view, then `mail.sending.send()` of the verification email inside the request (a benchmark-only
-URL module, bench/sync_signup.py). Rounds alternate the two variants. The first pair hashes the
-password with the product's hasher (PBKDF2, 1,000,000 iterations: CPU work in the request that no
-queue removes, and on 2 shared cores with 8 clients it dominates); the second pair, "cheap password
-hash", runs the same code with Django's MD5 hasher (what test suites use) so the figure is the
-request path itself: the part the queue changes.
+(started for the queued rounds only) sends the email meanwhile. The other variant is the seed
+before Celery: the same product signup view, then `mail.sending.send()` of the verification email
+inside the request (a benchmark-only URL module, bench/sync_signup.py). Rounds alternate the two
+variants. The first pair hashes the password with the product's hasher (PBKDF2, 1,000,000
+iterations: CPU work in the request that no queue removes, and on 2 shared cores with 8 clients it
+dominates); the second pair, "cheap password hash", runs the same code with Django's MD5 hasher
+(what test suites use) so the figure is the request path itself: the part the queue changes.
 """
 TARGETS = [
     {
@@ -77,6 +77,26 @@ def latencies(port: int, *, each: int) -> list[float]:
     return workload.in_threads(CLIENTS, lambda _: [one_signup(port) for _ in range(each)])
 
 
+def signups(variant: str, port: int, *, each: int, env: dict[str, str]) -> list[float]:
+    """One round's latencies; a worker runs beside the queued variant only.
+
+    Jobs still waiting afterwards are cancelled: the queued round's unsent emails (their requests
+    are measured already) and the verification jobs the no-queue variant's signups also defer,
+    which the seed never had, so no worker sends them during its rounds.
+    """
+    workers = []
+    if variant == QUEUED:
+        workers = workload.app_workers(queues_=["emails"], env=env, count=1)
+    try:
+        return latencies(port, each=each)
+    finally:
+        workload.stop_all(workers)
+        queues.sql_value(
+            "WITH cancelled AS (UPDATE procrastinate_jobs SET status = 'cancelled'"
+            " WHERE status = 'todo' RETURNING 1) SELECT count(*) FROM cancelled"
+        )
+
+
 def measure(*, hasher: str, rounds: int, each: int, env: dict[str, str]) -> list[dict]:
     """Both variants' servers with one password hasher, measured in alternating rounds."""
     servers = []
@@ -94,7 +114,7 @@ def measure(*, hasher: str, rounds: int, each: int, env: dict[str, str]) -> list
         rows = []
         for rep in range(rounds):
             for variant, _, port in servers:
-                seconds = latencies(port, each=each)
+                seconds = signups(variant, port, each=each, env=env)
                 baseline = {"baseline": QUEUED} if variant == INLINE else {}
                 for q in (50, 99):
                     ms = workload.percentile(seconds, q) * 1000
@@ -109,14 +129,11 @@ def run(*, quick: bool) -> list[dict]:
     each, rounds = (3, 1) if quick else (6, 3)
     sink = Sink(delay=SMTP_DELAY)
     env = {**sink.env, "ACCOUNTS_SIGNUPS_PER_IP_PER_HOUR": "1000000"}
-    workers = []
     try:
-        workers = workload.app_workers(queues_=["emails"], env=env, count=1)
         return [
             row
             for hasher in HASHERS
             for row in measure(hasher=hasher, rounds=rounds, each=each, env=env)
         ]
     finally:
-        workload.stop_all(workers)
         sink.stop()

@@ -1,8 +1,8 @@
 """Benchmark-only URLs: the product's signup view, then its verification email sent in the request.
 
 What the seed did before it had a queue. Loaded by bench/signup_settings.py's ROOT_URLCONF, so the
-product has no such code path or setting; the job the signup also defers is never run (no worker
-runs beside this variant), so each user gets exactly one email, the inline one.
+product has no such code path or setting. The job the signup also defers is never run: no worker
+runs during this variant's rounds (bench/signup.py), so each user gets one email, the inline one.
 """
 
 from django.http import HttpRequest, HttpResponse
