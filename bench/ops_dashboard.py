@@ -18,7 +18,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "project.settings")
 
-SCENARIO = "Ops dashboard over big job tables"
+ORDER = 90
+SCENARIO = "Operations: dashboard over big job tables"
 DESCRIPTION = (
     "Every staff dashboard page and /metrics timed with 1,000,000 finished and 100,000 waiting jobs"
     " (quick mode: 50,000 and 5,000) with their events and stored attempts, and the worker's fetch"
