@@ -10,6 +10,8 @@ from ops.limits import rate_limit, time_limit
 from ops.retry import Backoff
 
 QUEUE = "ops_tests"
+# What worker subprocesses need to load these tasks, with second-scale heartbeats.
+WORKER_ENV = {"PROCRASTINATE_IMPORT_PATHS": "tests.ops_tasks", "WORKER_HEARTBEAT_SECONDS": "1"}
 
 
 @app.task(name="tests.ops_succeed", queue=QUEUE)

@@ -1,19 +1,15 @@
 """Global rate limits hold across workers, through Postgres; jobs over the limit wait."""
 
-import os
-import signal
-import subprocess
-import sys
 import time
 from datetime import timedelta
 
-from django.conf import settings
 from django.db.models import Min
 from procrastinate.contrib.django.models import ProcrastinateJob
 
 from ops.models import JobAttempt, RateLimitHit
 from ops.ratelimits import sync_rate_limits
 from tests import ops_tasks
+from tests.worker_processes import worker_processes
 
 
 def test_jobs_over_the_rate_limit_wait_instead_of_failing(run_worker, settings):
@@ -30,19 +26,6 @@ def test_jobs_over_the_rate_limit_wait_instead_of_failing(run_worker, settings):
     assert statuses.count("todo") == 7
 
 
-def start_worker(database_url: str) -> subprocess.Popen:
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "PROCRASTINATE_IMPORT_PATHS": "tests.ops_tasks",
-        "WORKER_HEARTBEAT_SECONDS": "1",
-        "LOG_LEVEL": "WARNING",
-    }
-    command = [sys.executable, "manage.py", "procrastinate", "worker", "--queues", ops_tasks.QUEUE]
-    command += ["--concurrency", "4", "--fetch-job-polling-interval", "0.2"]
-    return subprocess.Popen(command, cwd=settings.BASE_DIR, env=env)
-
-
 def test_a_rate_limit_holds_within_ten_percent_across_two_workers_over_a_minute(
     transactional_db, test_database_url
 ):
@@ -50,14 +33,14 @@ def test_a_rate_limit_holds_within_ten_percent_across_two_workers_over_a_minute(
     for n in range(400):
         ops_tasks.rate_limited.defer(n=n)
 
-    workers = [start_worker(test_database_url) for _ in range(2)]
-    try:
+    with worker_processes(
+        test_database_url,
+        count=2,
+        queues=ops_tasks.QUEUE,
+        options=["--concurrency", "4", "--fetch-job-polling-interval", "0.2"],
+        **ops_tasks.WORKER_ENV,
+    ):
         time.sleep(65)
-    finally:
-        for worker in workers:
-            worker.send_signal(signal.SIGTERM)
-        for worker in workers:
-            worker.wait(timeout=30)
 
     attempts = JobAttempt.objects.filter(task_name="tests.ops_rate_limited")
     first = attempts.aggregate(first=Min("started_at"))["first"]

@@ -1,13 +1,9 @@
 """Ops features that need a real worker: stored errors, pause, time limits, rescue, recycling."""
 
-import os
 import signal
-import subprocess
-import sys
 import time
 from datetime import timedelta
 
-from django.conf import settings
 from django.db import connection
 from django.urls import reverse
 from procrastinate.contrib.django.models import ProcrastinateJob
@@ -16,6 +12,7 @@ from accounts.models import User
 from ops import jobs, maintenance
 from ops.models import JobAttempt
 from tests import ops_tasks
+from tests.worker_processes import wait_until, worker_processes
 
 QUEUES = [ops_tasks.QUEUE]
 
@@ -86,25 +83,14 @@ def test_the_job_of_a_killed_worker_is_rescued_and_succeeds_once(
 ):
     marker = tmp_path / "runs"
     job_id = ops_tasks.hang_until_killed.defer(marker=str(marker))
-    env = {
-        **os.environ,
-        "DATABASE_URL": test_database_url,
-        "PROCRASTINATE_IMPORT_PATHS": "tests.ops_tasks",
-        "WORKER_HEARTBEAT_SECONDS": "1",
-    }
-    worker = subprocess.Popen(
-        [sys.executable, "manage.py", "procrastinate", "worker", "--queues", ops_tasks.QUEUE],
-        cwd=settings.BASE_DIR,
-        env=env,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while not (marker.exists() and status_of(job_id) == "doing"):
-            assert time.monotonic() < deadline, "the worker never started the job"
-            time.sleep(0.1)
-    finally:
-        worker.send_signal(signal.SIGKILL)
-        worker.wait()
+    with worker_processes(
+        test_database_url, count=1, queues=ops_tasks.QUEUE, **ops_tasks.WORKER_ENV
+    ) as (worker,):
+        try:
+            wait_until(lambda: marker.exists() and status_of(job_id) == "doing", what="the job")
+        finally:
+            worker.send_signal(signal.SIGKILL)
+            worker.wait()
 
     assert maintenance.rescue_stalled_jobs(stall_seconds=60).requeued == []  # heartbeat still fresh
     time.sleep(1.5)

@@ -6,7 +6,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -28,10 +28,10 @@ def _stop(processes: list[subprocess.Popen]) -> None:
 
 @contextmanager
 def worker_processes(
-    database_url: str, *, count: int, queues: str, **environ: str
+    database_url: str, *, count: int, queues: str, options: Sequence[str] = (), **environ: str
 ) -> Iterator[list[subprocess.Popen]]:
     env = {**os.environ, "DATABASE_URL": database_url, "LOG_LEVEL": "WARNING", **environ}
-    command = [sys.executable, "manage.py", "procrastinate", "worker", "--queues", queues]
+    command = [sys.executable, "manage.py", "procrastinate", "worker", "--queues", queues, *options]
     # A file, not a pipe: nobody reads a pipe while the test runs, and a full one blocks the worker.
     with tempfile.TemporaryFile() as log:
         processes = [
